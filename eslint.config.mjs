@@ -1,0 +1,44 @@
+// Workspace lint rules. The important one is module boundaries:
+//   apps may use libs and generated code, never other apps;
+//   libs may use libs and generated code;
+//   generated code (ts-proto output) imports nothing of ours.
+import nx from '@nx/eslint-plugin';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    ignores: ['**/node_modules', '**/dist', '**/tmp', '**/.k8ts', '**/jest.config.js', 'jest.preset.js'],
+  },
+  {
+    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:generated'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:generated'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:generated'] },
+            { sourceTag: 'type:generated', onlyDependOnLibsWithTags: [] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // ts-proto output disables eslint inline; we still enforce its boundaries.
+    files: ['libs/api/src/gen/**/*.ts'],
+    linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'off' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': 'off',
+      '@typescript-eslint/no-empty-object-type': 'off',
+      '@typescript-eslint/no-namespace': 'off',
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@k8ts/*', '**/../../../../../**'], message: 'generated code imports nothing of ours' }] }],
+    },
+  },
+];
