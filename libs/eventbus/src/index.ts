@@ -1,0 +1,4 @@
+// @k8ts/eventbus: NATS subjects, event headers and trace-context propagation (contract: docs/architecture.md).
+export * from './subjects';
+export * from './event-headers';
+export * from './trace-context';
