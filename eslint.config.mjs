@@ -11,7 +11,7 @@ export default [
     ignores: ['**/node_modules', '**/dist', '**/tmp', '**/.k8ts', '**/jest.config.js', 'jest.preset.js'],
   },
   {
-    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    files: ['**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

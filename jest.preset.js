@@ -1,5 +1,6 @@
-// Shared jest settings for every project. ts-jest transpiles only (types are
-// checked by each project's `typecheck` target), which keeps test runs fast.
+// Shared jest settings for every project. ts-jest transpiles only
+// (isolatedModules in tsconfig.base.json; types are checked by each project's
+// `typecheck` target), which keeps test runs fast.
 const path = require('node:path');
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.base.json');
@@ -14,4 +15,6 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/src/gen/'],
   clearMocks: true,
+  // Integration tests start real nats-server and service processes.
+  testTimeout: 30_000,
 };
