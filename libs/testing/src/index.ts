@@ -4,4 +4,4 @@ export * from './free-port';
 export * from './process';
 export * from './nats-server';
 export * from './fake-clock';
-// Object builders (newPod, newService…) live in ./builders and are exported here by their owner.
+export * from './builders';
