@@ -30,6 +30,11 @@ export default [
     },
   },
   {
+    // Tests may assert presence with `!` after checking it.
+    files: ['**/*.spec.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     // ts-proto output disables eslint inline; we still enforce its boundaries.
     files: ['libs/api/src/gen/**/*.ts'],
     linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'off' },

@@ -50,7 +50,7 @@ export function newPod(o: PodOptions = {}): Pod {
       ],
     };
   }
-  if (o.terminating) pod.metadata!.deletionTimestamp = '2026-01-01T00:00:00Z';
+  if (o.terminating && pod.metadata) pod.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
   return pod;
 }
 
