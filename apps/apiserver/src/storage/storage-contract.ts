@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- test helpers assert presence */
 // Behaviour every RawStorage must have. memory-storage.spec.ts and
 // jetstream-storage.spec.ts run this same suite against each implementation.
 import { ConflictError, ExpiredError, KeyExistsError, KeyNotFoundError } from './errors';
