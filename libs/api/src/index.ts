@@ -30,3 +30,4 @@ export { rawExtensionFromJSON, rawExtensionToJSON } from './raw-extension';
 export { TIME_FIELDS, type TimeFieldsEntry } from './time-fields';
 export { INLINE_FIELDS, type InlineField } from './json-fixups';
 export { installKubernetesJson } from './install';
+export * from './component-api';

@@ -5,3 +5,4 @@ export * from './process';
 export * from './nats-server';
 export * from './fake-clock';
 export * from './builders';
+export * from './app-bundle';

@@ -86,39 +86,23 @@ export class Store<T extends KubeObject> {
   }
 
   async create(namespace: string | undefined, input: T, ctx: WriteContext = {}): Promise<T> {
-    const obj = structuredClone(input);
-    const meta: ObjectMeta = (obj.metadata = { ...obj.metadata });
-    this.checkNamespace(namespace, meta);
-    // Upstream defaults on decode, before the create strategy runs.
-    this.strategy.defaults(obj);
-    this.strategy.prepareForCreate(obj);
-    const now = this.timestamp();
-    Object.assign(meta, {
-      uid: randomUUID(),
-      creationTimestamp: now,
-      resourceVersion: undefined,
-      deletionTimestamp: undefined,
-      deletionGracePeriodSeconds: undefined,
-      generation: this.strategy.hasGeneration ? 1 : undefined,
-      selfLink: undefined,
-    });
-    if (!meta.name && !meta.generateName) {
+    const given: ObjectMeta = input.metadata ?? {};
+    if (!given.name && !given.generateName) {
       throw newInvalid({ group: this.strategy.group, kind: this.strategy.kind }, '', [
         { type: 'FieldValueRequired', field: 'metadata.name', badValue: '', detail: 'name or generateName is required' } as FieldError,
       ]);
     }
-    const generated = !meta.name;
-    const admissionCtx = this.admissionContext('CREATE', '', namespace, meta.name, ctx);
+    const generated = !given.name;
     for (let attempt = 0; ; attempt++) {
-      if (generated) meta.name = `${meta.generateName}${generateNameSuffix()}`;
-      admissionCtx.name = meta.name;
+      const obj = this.prepareCreate(namespace, input, generated);
+      const name = obj.metadata?.name ?? '';
+      const admissionCtx = this.admissionContext('CREATE', '', namespace, name, ctx);
       this.validateCreate(obj);
       await this.runAdmission(admissionCtx, obj, undefined);
       if (ctx.dryRun) {
         await this.runCommitted(admissionCtx, obj, undefined, false);
         return obj;
       }
-      const name = meta.name ?? '';
       try {
         await this.wrap(() => this.storage.create(this.key(namespace, name), this.encoderFor(obj), { trace: ctx.trace }));
         await this.runCommitted(admissionCtx, obj, undefined, true);
@@ -126,11 +110,31 @@ export class Store<T extends KubeObject> {
       } catch (err) {
         await this.runCommitted(admissionCtx, obj, undefined, false);
         if (!(err instanceof StatusError && err.status.reason === 'AlreadyExists') || !generated) throw err;
-        if (attempt + 1 >= GENERATE_NAME_ATTEMPTS) {
-          throw newGenerateNameConflict(this.groupResource, name, 1);
-        }
+        if (attempt + 1 >= GENERATE_NAME_ATTEMPTS) throw newGenerateNameConflict(this.groupResource, name, 1);
       }
     }
+  }
+
+  /** A fresh copy of `input` as it will be stored: named, defaulted, prepared, stamped. */
+  private prepareCreate(namespace: string | undefined, input: T, generateName: boolean): T {
+    const obj = structuredClone(input);
+    const meta: ObjectMeta = (obj.metadata = { ...obj.metadata });
+    this.checkNamespace(namespace, meta);
+    if (generateName) meta.name = `${meta.generateName}${generateNameSuffix()}`;
+    // Upstream defaults on decode, before the create strategy runs.
+    this.strategy.defaults(obj);
+    this.strategy.prepareForCreate(obj);
+    obj.metadata = {
+      ...obj.metadata,
+      uid: randomUUID(),
+      creationTimestamp: this.timestamp(),
+      resourceVersion: undefined,
+      deletionTimestamp: undefined,
+      deletionGracePeriodSeconds: undefined,
+      generation: this.strategy.hasGeneration ? 1 : undefined,
+      selfLink: undefined,
+    };
+    return obj;
   }
 
   /**

@@ -1,0 +1,151 @@
+// Wires the apiserver together: NATS -> JetStream storage -> admission ->
+// registry -> gRPC and HTTP front ends, plus the in-process controllers that
+// upstream also runs inside kube-apiserver (bootstrap objects, namespace
+// cleanup, storage compaction).
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Endpoints, Namespace, Service } from '@k8ts/api';
+import { intOrString } from '@k8ts/api';
+import { isAlreadyExists, isConflict } from '@k8ts/apimachinery';
+import pino, { type Logger } from 'pino';
+import { ServiceAllocation } from './admission/service-allocation';
+import type { ApiServerConfig } from './config';
+import { Compactor } from './controllers/compactor';
+import { NamespaceController } from './controllers/namespace-controller';
+import { startGrpcServer } from './grpc/server';
+import { startHealthServer, type RunningHttpServer } from './http/health-server';
+import { ApiServerMetrics } from './http/metrics';
+import { defaultStrategies, defaultSubresources } from './registry/default-strategies';
+import { Store } from './registry/generic/store';
+import { NamespaceLifecycle } from './registry/namespaces/lifecycle';
+import { namespaceFinalizeStrategy } from './registry/namespaces/strategy';
+import { jsonCodec, Registry } from './registry/registry';
+import { JetStreamStorage } from './storage/jetstream-storage';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export interface RunningApiServer {
+  readonly registry: Registry;
+  readonly storage: JetStreamStorage;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  stop(): Promise<void>;
+}
+
+async function connectWithRetry(url: string, logger: Logger, deadlineMs: number): Promise<NatsConnection> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect({ servers: url.split(','), name: 'apiserver', maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 2000 });
+    } catch (err) {
+      if (Date.now() - started > deadlineMs) throw err;
+      logger.warn({ err: (err as Error).message, attempt, url }, 'waiting for NATS');
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
+export async function startApiServer(config: ApiServerConfig, logger: Logger = pino({ name: 'apiserver', level: config.logLevel })): Promise<RunningApiServer> {
+  const nc = await connectWithRetry(config.natsUrl, logger, 60_000);
+  const storage = await JetStreamStorage.open(nc, { stream: config.stream, replicas: config.streamReplicas });
+  const allocation = new ServiceAllocation(storage, { serviceCidr: config.serviceClusterIpRange, nodePortRange: config.serviceNodePortRange });
+  // The lifecycle plugin reads namespaces through the registry it is part of.
+  const registryRef: { current?: Registry } = {};
+  const lifecycle = new NamespaceLifecycle(async (name: string) => {
+    try {
+      return await registryRef.current?.namespaces.get(undefined, name);
+    } catch {
+      return undefined;
+    }
+  });
+  const registry = new Registry({
+    storage,
+    strategies: defaultStrategies(),
+    subresources: defaultSubresources(),
+    admission: [lifecycle, allocation],
+  });
+  registryRef.current = registry;
+  const metrics = new ApiServerMetrics();
+  let ready = false;
+
+  await bootstrap(registry, allocation, config, logger);
+  const finalizeStore = new Store(namespaceFinalizeStrategy, storage, jsonCodec<Namespace>('Namespace'));
+  const namespaces = new NamespaceController({ registry, finalizeStore, logger: logger.child({ controller: 'namespace' }) });
+  await namespaces.start();
+  const compactor = new Compactor(storage, config.compactionIntervalSeconds * 1000, logger);
+  compactor.start();
+
+  const grpc = await startGrpcServer({ registry, host: config.bindAddress, port: config.grpcPort, logger: logger.child({ server: 'grpc' }) });
+  let http: RunningHttpServer;
+  try {
+    http = await startHealthServer({
+      host: config.bindAddress,
+      port: config.securePort,
+      metrics,
+      liveness: { ping: () => true },
+      readiness: { nats: () => !nc.isClosed(), storage: () => ready },
+    });
+  } catch (err) {
+    await grpc.stop();
+    throw err;
+  }
+  ready = true;
+  logger.info({ grpc: `${config.bindAddress}:${grpc.port}`, http: `${config.bindAddress}:${http.port}`, nats: config.natsUrl }, 'apiserver ready');
+
+  return {
+    registry,
+    storage,
+    grpcPort: grpc.port,
+    httpPort: http.port,
+    stop: async () => {
+      ready = false;
+      namespaces.stop();
+      compactor.stop();
+      await http.stop();
+      await grpc.stop();
+      await storage.close();
+      await nc.drain().catch(() => nc.close());
+    },
+  };
+}
+
+/** Creates what a cluster always has: the system namespaces and the kubernetes Service/Endpoints. */
+async function bootstrap(registry: Registry, allocation: ServiceAllocation, config: ApiServerConfig, logger: Logger): Promise<void> {
+  const ignoreExists = async (fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+  };
+  for (const name of SYSTEM_NAMESPACES) {
+    await ignoreExists(() => registry.namespaces.create(undefined, { metadata: { name } } as Namespace));
+  }
+  const services = registry.get('services').store;
+  const service: Service = {
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: allocation.apiServiceIp,
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: intOrString(config.securePort) }],
+      sessionAffinity: 'None',
+    },
+  };
+  await ignoreExists(() => services.create('default', service));
+  const endpointsStore = registry.get('endpoints').store;
+  const endpoints: Endpoints = {
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: config.advertiseAddress }], ports: [{ name: 'https', port: config.securePort, protocol: 'TCP' }] }],
+  };
+  try {
+    await endpointsStore.create('default', endpoints);
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    // Another apiserver (or an earlier run) wrote it: keep the address current.
+    try {
+      await endpointsStore.guaranteedUpdate('default', 'kubernetes', (cur) => ({ ...cur, subsets: endpoints.subsets }));
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+    }
+  }
+  logger.info('bootstrap objects in place');
+}
