@@ -5,7 +5,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Endpoints, Namespace, Service } from '@k8ts/api';
 import { intOrString } from '@k8ts/api';
-import { isAlreadyExists, isConflict } from '@k8ts/apimachinery';
+import { isAlreadyExists, isConflict, isNotFound } from '@k8ts/apimachinery';
 import pino, { type Logger } from 'pino';
 import { ServiceAllocation } from './admission/service-allocation';
 import type { ApiServerConfig } from './config';
@@ -110,15 +110,26 @@ export async function startApiServer(config: ApiServerConfig, logger: Logger = p
 
 /** Creates what a cluster always has: the system namespaces and the kubernetes Service/Endpoints. */
 async function bootstrap(registry: Registry, allocation: ServiceAllocation, config: ApiServerConfig, logger: Logger): Promise<void> {
-  const ignoreExists = async (fn: () => Promise<unknown>) => {
+  // Get first: a create of an existing object could fail admission (e.g. its
+  // ClusterIP is "already allocated") before storage says AlreadyExists.
+  const ensure = async (exists: () => Promise<unknown>, create: () => Promise<unknown>) => {
     try {
-      await fn();
+      await exists();
+      return;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    try {
+      await create();
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
     }
   };
   for (const name of SYSTEM_NAMESPACES) {
-    await ignoreExists(() => registry.namespaces.create(undefined, { metadata: { name } } as Namespace));
+    await ensure(
+      () => registry.namespaces.get(undefined, name),
+      () => registry.namespaces.create(undefined, { metadata: { name } } as Namespace),
+    );
   }
   const services = registry.get('services').store;
   const service: Service = {
@@ -130,7 +141,10 @@ async function bootstrap(registry: Registry, allocation: ServiceAllocation, conf
       sessionAffinity: 'None',
     },
   };
-  await ignoreExists(() => services.create('default', service));
+  await ensure(
+    () => services.get('default', 'kubernetes'),
+    () => services.create('default', service),
+  );
   const endpointsStore = registry.get('endpoints').store;
   const endpoints: Endpoints = {
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
