@@ -74,7 +74,13 @@ export async function startApiServer(config: ApiServerConfig, logger: Logger = p
   const compactor = new Compactor(storage, config.compactionIntervalSeconds * 1000, logger);
   compactor.start();
 
-  const grpc = await startGrpcServer({ registry, host: config.bindAddress, port: config.grpcPort, logger: logger.child({ server: 'grpc' }) });
+  const grpc = await startGrpcServer({
+    registry,
+    host: config.bindAddress,
+    port: config.grpcPort,
+    logger: logger.child({ server: 'grpc' }),
+    onRequest: (verb, resource, code, seconds) => metrics.observe(verb, resource, code, seconds),
+  });
   let http: RunningHttpServer;
   try {
     http = await startHealthServer({

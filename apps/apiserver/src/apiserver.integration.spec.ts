@@ -223,3 +223,24 @@ describe('bad input comes back Invalid with field paths, and nothing is stored',
     expect(isNotFound(await caught(client.get('default', obj.metadata?.name ?? '')))).toBe(true);
   });
 });
+
+describe('health and metrics', () => {
+  it.each([
+    { desc: 'healthz', path: '/healthz', body: 'ok' },
+    { desc: 'livez', path: '/livez', body: 'ok' },
+    { desc: 'readyz (verbose)', path: '/readyz?verbose', body: '[+]nats ok' },
+  ])('serves $desc', async ({ path, body }) => {
+    const res = await fetch(`${fx.httpUrl}${path}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(body);
+  });
+
+  it('counts requests by verb, resource and code', async () => {
+    await fx.client.pods.create(newPod({ name: 'metered' }));
+    await caught(fx.client.pods.get('default', 'no-such-pod'));
+    const text = await (await fetch(`${fx.httpUrl}/metrics`)).text();
+    expect(text).toMatch(/apiserver_request_total\{verb="create",resource="pods",code="201"\} \d+/);
+    expect(text).toMatch(/apiserver_request_total\{verb="get",resource="pods",code="404"\} \d+/);
+    expect(text).toContain('apiserver_request_duration_seconds_bucket');
+  });
+});

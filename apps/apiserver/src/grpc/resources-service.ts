@@ -35,7 +35,22 @@ export interface ResourcesServiceOptions {
   logger: Logger;
   /** Interval of watch bookmarks when a client allows them (store default: 60 s). */
   bookmarkIntervalMs?: number;
+  /** Called once per finished unary request, with the HTTP code its outcome maps to. */
+  onRequest?: RequestObserver;
 }
+
+/** verb is the Kubernetes verb (create, get, list, update, delete…), resource e.g. "pods" or "pods/status". */
+export type RequestObserver = (verb: string, resource: string, httpCode: number, seconds: number) => void;
+
+const VERBS: Record<string, [verb: string, subresource?: string]> = {
+  Create: ['create'],
+  Get: ['get'],
+  List: ['list'],
+  Update: ['update'],
+  UpdateStatus: ['update', 'status'],
+  Delete: ['delete'],
+  Bind: ['create', 'binding'],
+};
 
 /** W3C traceparent: version-traceid-parentid-flags, lower-case hex. */
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -56,6 +71,18 @@ export class ResourcesServiceImpl {
     this.registry = opts.registry;
     this.logger = opts.logger;
     this.bookmarkIntervalMs = opts.bookmarkIntervalMs;
+    this.onRequest = opts.onRequest;
+  }
+
+  private readonly onRequest: RequestObserver | undefined;
+
+  private observe(method: string, req: unknown, started: bigint, err: unknown): void {
+    if (!this.onRequest) return;
+    const [verb, sub] = VERBS[method] ?? [method.toLowerCase()];
+    const raw = (req as { resource?: string }).resource ?? (method === 'Bind' ? 'pods' : '');
+    const resource = (this.registry.find(raw)?.resource ?? (raw || 'unknown')) + (sub ? `/${sub}` : '');
+    const code = err === undefined ? (verb === 'create' ? 201 : 200) : (statusOf(err)?.code ?? 500);
+    this.onRequest(verb, resource, code, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   /** Number of watch streams currently open. */
@@ -228,6 +255,7 @@ export class ResourcesServiceImpl {
 
   private unary<Req, Res>(method: string, fn: (req: Req, md: Metadata) => Promise<Res>) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      const started = process.hrtime.bigint();
       let result: Promise<Res>;
       try {
         result = fn(call.request, call.metadata);
@@ -235,8 +263,14 @@ export class ResourcesServiceImpl {
         result = Promise.reject(err);
       }
       result.then(
-        (res) => callback(null, res),
-        (err: unknown) => callback(this.toServiceError(err, method)),
+        (res) => {
+          this.observe(method, call.request, started, undefined);
+          callback(null, res);
+        },
+        (err: unknown) => {
+          this.observe(method, call.request, started, err);
+          callback(this.toServiceError(err, method));
+        },
       );
     };
   }

@@ -3,7 +3,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Registry } from '../registry/registry';
 import { ResourcesService } from './proto';
-import { ResourcesServiceImpl } from './resources-service';
+import { type RequestObserver, ResourcesServiceImpl } from './resources-service';
 
 /** Largest request or response message (a big list, a pod with large annotations). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -22,6 +22,8 @@ export interface GrpcServerOptions {
   shutdownGraceMs?: number;
   /** Watch bookmark interval when clients allow bookmarks (default: the store's, 60 s). */
   bookmarkIntervalMs?: number;
+  /** Per-request observer (metrics). */
+  onRequest?: RequestObserver;
 }
 
 export interface RunningGrpcServer {
@@ -48,7 +50,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
     // Recycle no connection by age: watches are long-lived on purpose.
     'grpc.max_connection_idle_ms': 30 * 60_000,
   });
-  const service = new ResourcesServiceImpl({ registry: opts.registry, logger, bookmarkIntervalMs: opts.bookmarkIntervalMs });
+  const service = new ResourcesServiceImpl({ registry: opts.registry, logger, bookmarkIntervalMs: opts.bookmarkIntervalMs, onRequest: opts.onRequest });
   server.addService(ResourcesService, service.handlers());
 
   const hostPort = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${opts.port ?? DEFAULT_GRPC_PORT}`;
