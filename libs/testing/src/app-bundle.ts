@@ -2,14 +2,20 @@
 // integration tests run the real program as a separate process. Bundles are
 // cached per test process (one build per app) under tmp/test-bundles.
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 const built = new Map<string, Promise<string>>();
 
-/** The monorepo root (where nx.json lives). */
+/** The monorepo root: the nearest folder with nx.json above this file or the cwd. */
 export function workspaceRoot(): string {
-  return resolve(__dirname, '..', '..', '..');
+  for (const start of [__dirname, process.cwd()]) {
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
+      if (existsSync(join(dir, 'nx.json'))) return dir;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  throw new Error('workspaceRoot: no nx.json above ' + __dirname + ' or ' + process.cwd());
 }
 
 /** Path of a fresh bundle of apps/<app>/src/main.ts. */

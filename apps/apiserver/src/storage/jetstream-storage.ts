@@ -154,12 +154,15 @@ export class JetStreamStorage implements RawStorage {
   create(key: StorageKey, encode: Encoder, opts?: WriteOptions): Promise<number> {
     const subject = subjectForKey(key);
     return this.serialized(async () => {
+      // Most creates are of keys never used before: try that first (one
+      // round trip) and look at the subject only when the expectation fails.
+      let expectSubject = 0;
       for (let attempt = 0; ; attempt++) {
-        const last = await this.lastFor(subject);
-        if (last && typeOf(last.header) !== 'DELETED') throw new KeyExistsError(key, last.seq);
-        const expectSubject = last?.seq ?? 0;
         const seq = await this.tryPublish(subject, 'ADDED', expectSubject, encode, opts);
         if (seq !== undefined) return seq;
+        const last = await this.lastFor(subject);
+        if (last && typeOf(last.header) !== 'DELETED') throw new KeyExistsError(key, last.seq);
+        expectSubject = last?.seq ?? 0;
         this.checkAttempts(attempt);
       }
     });
