@@ -1,0 +1,98 @@
+// The stack launcher behind `npm start`: nats-server (JetStream, data in
+// .k8ts/), then every k8ts component that exists, each after the previous
+// one is ready, with prefixed logs. Ctrl-C (SIGINT/SIGTERM) stops them all.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { Child } from './child';
+import { runDemo } from './demo';
+import { httpOk, tcpOpen, waitUntil } from './wait';
+
+interface StartOptions {
+  demo: boolean;
+  dataDir: string;
+  natsPort: number;
+  apiPort: number;
+  grpcPort: number;
+  build: boolean;
+}
+
+function say(line: string): void {
+  process.stdout.write(`${'k8ts'.padEnd(20)}| ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const opts = new Command('k8ts-start')
+    .description('run the k8ts stack locally')
+    .addOption(new Option('--demo', 'create demo objects once the stack is up').default(false))
+    .addOption(new Option('--data-dir <dir>', 'state directory').default('.k8ts'))
+    .addOption(new Option('--nats-port <port>').default(4222).argParser(Number))
+    .addOption(new Option('--api-port <port>', 'apiserver REST/health port').default(6443).argParser(Number))
+    .addOption(new Option('--grpc-port <port>', 'apiserver gRPC port').default(6444).argParser(Number))
+    .addOption(new Option('--no-build', 'skip the build step'))
+    .parse()
+    .opts<StartOptions>();
+  const root = process.cwd();
+  const dataDir = join(root, opts.dataDir);
+  mkdirSync(join(dataDir, 'nats'), { recursive: true });
+
+  const ensure = spawnSync('bash', [join(root, 'tools', 'scripts', 'ensure-nats.sh')], { stdio: 'inherit' });
+  if (ensure.status !== 0) process.exit(1);
+  const which = spawnSync('bash', ['-c', 'command -v nats-server || ls /usr/sbin/nats-server'], { encoding: 'utf8' });
+  const natsBin = process.env['K8TS_NATS_SERVER'] ?? which.stdout.trim().split('\n')[0] ?? 'nats-server';
+
+  if (opts.build) {
+    say('building apps (nx run-many -t build)');
+    const b = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=apiserver', '--outputStyle=static'], { stdio: 'inherit' });
+    if (b.status !== 0) process.exit(b.status ?? 1);
+  }
+
+  const children: Child[] = [];
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say('stopping the stack');
+    for (const c of [...children].reverse()) await c.stop();
+    say('stopped; no k8ts processes left running');
+    process.exit(code);
+  };
+  const onExit = (name: string, code: number | null) => {
+    say(`${name} exited unexpectedly (code ${code}); stopping everything`);
+    void shutdown(1);
+  };
+  // `on`, not `once`: a terminal's Ctrl-C reaches us twice (directly and via npm).
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    const natsUrl = `nats://127.0.0.1:${opts.natsPort}`;
+    children.push(new Child('nats-server', natsBin, ['-js', '-sd', join(dataDir, 'nats'), '-a', '127.0.0.1', '-p', String(opts.natsPort)], {}, onExit));
+    await waitUntil('nats-server', () => tcpOpen('127.0.0.1', opts.natsPort));
+
+    const otel = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ? {} : { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+    children.push(
+      new Child(
+        'apiserver',
+        process.execPath,
+        [join(root, 'dist', 'apps', 'apiserver', 'main.js'), '--nats-url', natsUrl, '--secure-port', String(opts.apiPort), '--grpc-port', String(opts.grpcPort)],
+        otel,
+        onExit,
+      ),
+    );
+    await waitUntil('apiserver /readyz', () => httpOk(`http://127.0.0.1:${opts.apiPort}/readyz`));
+
+    say('stack is up:');
+    say(`  nats-server   ${natsUrl} (JetStream data in ${opts.dataDir}/nats; events on k8ts.events.>)`);
+    say(`  apiserver     gRPC 127.0.0.1:${opts.grpcPort}, health/metrics http://127.0.0.1:${opts.apiPort}/readyz /metrics`);
+    say('  not yet running: scheduler, controllers, kubelets, kube-proxy, dns, kubectl REST API (see README "Status")');
+    say('press Ctrl-C to stop');
+    if (opts.demo) await runDemo({ grpcAddress: `127.0.0.1:${opts.grpcPort}`, natsUrl, log: say });
+  } catch (err) {
+    say(`start failed: ${(err as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+void main();
