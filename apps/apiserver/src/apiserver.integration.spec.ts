@@ -1,7 +1,9 @@
 // The apiserver as a real process on a real nats-server, driven through the
 // gRPC client: object semantics, admission, allocation and bad input.
-import type { Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Pod, ReplicaSet, Service } from '@k8ts/api';
-import { intOrString } from '@k8ts/api';
+import { credentials } from '@grpc/grpc-js';
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
+import type { Deployment, EndpointSlice, Endpoints, Event, Lease, Namespace, Node, Pod, ReplicaSet, Service, Status } from '@k8ts/api';
+import { apiserverv1, decodeObject, intOrString, STATUS_TRAILER } from '@k8ts/api';
 import { isAlreadyExists, isForbidden, isInvalid, isNotFound, StatusError } from '@k8ts/apimachinery';
 import type { KubeObject, ResourceClient } from '@k8ts/client';
 import { newNamespace, newNode, newPod, newService, waitFor } from '@k8ts/testing';
@@ -242,5 +244,38 @@ describe('health and metrics', () => {
     expect(text).toMatch(/apiserver_request_total\{verb="create",resource="pods",code="201"\} \d+/);
     expect(text).toMatch(/apiserver_request_total\{verb="get",resource="pods",code="404"\} \d+/);
     expect(text).toContain('apiserver_request_duration_seconds_bucket');
+  });
+});
+
+describe('malformed bodies on the wire', () => {
+  // Hand-written protobuf, as a buggy or hostile client would send it.
+  function rawCreate(resource: string, object: Uint8Array): Promise<{ code: number; status?: Status }> {
+    const raw = new apiserverv1.ResourcesClient(fx.grpcAddress, credentials.createInsecure());
+    return new Promise((resolve) => {
+      raw.create({ resource, namespace: 'default', object: Buffer.from(object), dryRun: false, fieldManager: '' }, (err) => {
+        raw.close();
+        const bin = err?.metadata?.get(STATUS_TRAILER)[0];
+        resolve({ code: err?.code ?? 0, status: bin ? decodeObject('Status', bin as Buffer) : undefined });
+      });
+    });
+  }
+
+  it('a field with the wrong wire type is dropped, so the object is Invalid at that path', async () => {
+    const w = new BinaryWriter();
+    w.uint32((1 << 3) | 2).fork().uint32((1 << 3) | 2).string('wiretype').join(); // metadata.name
+    w.uint32((2 << 3) | 2).fork(); // spec
+    w.uint32((1 << 3) | 2).fork().uint32((3 << 3) | 2).string('80').join(); // ports[0].port sent as a string
+    w.join();
+    const res = await rawCreate('services', w.finish());
+    expect(res.code).toBe(3); // INVALID_ARGUMENT
+    expect(res.status?.reason).toBe('Invalid');
+    expect(res.status?.details?.causes?.map((c) => c.field)).toContain('spec.ports[0].port');
+    expect(isNotFound(await caught(fx.client.services.get('default', 'wiretype')))).toBe(true);
+  });
+
+  it('truncated bytes are a BadRequest', async () => {
+    const res = await rawCreate('pods', Uint8Array.from([0x0a, 0x20, 0x0a, 0x03, 0x61]));
+    expect(res.code).toBe(3);
+    expect(res.status?.reason).toBe('BadRequest');
   });
 });
