@@ -1,13 +1,13 @@
-// apiserver entry point: parse config, start telemetry, start the server,
-// stop cleanly on SIGINT/SIGTERM. No logic lives here.
-import { startTelemetry } from '@k8ts/telemetry';
+// apiserver entry point: parse config, start the server, stop cleanly on
+// SIGINT/SIGTERM. No logic lives here. Telemetry starts in ./telemetry,
+// which must stay the first import.
+import { telemetry } from './telemetry';
 import pino from 'pino';
 import { startApiServer } from './api-server';
 import { parseConfig } from './config';
 
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2));
-  const telemetry = startTelemetry({ serviceName: 'apiserver' });
   const logger = pino({ name: 'apiserver', level: config.logLevel });
   const server = await startApiServer(config, logger);
   const shutdown = async (signal: string) => {

@@ -5,7 +5,9 @@ import { type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ModuleKind, ScriptTarget, transpileModule } from 'typescript';
 import { trace } from '@opentelemetry/api';
-import { startTelemetry } from './telemetry';
+import { startTelemetry, type Instrumentations } from './telemetry';
+
+type Instrumentation = Extract<Instrumentations[number], { disable(): void }>;
 
 jest.setTimeout(30_000);
 
@@ -23,6 +25,38 @@ describe('startTelemetry', () => {
     await t.shutdown();
   });
 
+  it('when disabled, creates no instrumentation from a factory and disables given instances', async () => {
+    process.env['OTEL_SDK_DISABLED'] = 'true';
+    const factory = jest.fn(() => []);
+    expect(startTelemetry({ serviceName: 'apiserver', instrumentations: factory }).enabled).toBe(false);
+    expect(factory).not.toHaveBeenCalled();
+    const instance = { disable: jest.fn() } as unknown as Instrumentation;
+    expect(startTelemetry({ serviceName: 'apiserver', instrumentations: [instance] }).enabled).toBe(false);
+    expect(instance.disable).toHaveBeenCalled();
+  });
+
+  it('in a real process with OTEL_SDK_DISABLED=true: loads no SDK and leaves the API a no-op', async () => {
+    const dir = compileForNode(['telemetry.ts', 'propagator.ts']);
+    try {
+      writeFileSync(
+        join(dir, 'driver.js'),
+        `
+const { startTelemetry } = require('./telemetry.js');
+const api = require('@opentelemetry/api');
+let called = false;
+const t = startTelemetry({ serviceName: 'x', instrumentations: () => { called = true; return []; } });
+const sdkLoaded = Object.keys(require.cache).filter((f) => /@opentelemetry[\\/](sdk-|instrumentation|exporter)/.test(f));
+const recording = api.trace.getTracer('t').startSpan('s').isRecording();
+t.shutdown().then(() => console.log(JSON.stringify({ enabled: t.enabled, called, sdkLoaded, recording })));
+`,
+      );
+      const stdout = await run(process.execPath, [join(dir, 'driver.js')], { ...savedEnv, OTEL_SDK_DISABLED: 'true' });
+      expect(JSON.parse(stdout.trim().split('\n').pop() ?? '{}')).toEqual({ enabled: false, called: false, sdkLoaded: [], recording: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   // The OTLP HTTP exporter loads `http` with a dynamic import(), which jest's
   // module sandbox cannot run; so this runs the bootstrap in a real Node
   // process, the way an app does.
@@ -35,7 +69,12 @@ describe('startTelemetry', () => {
         `
 const { startTelemetry } = require('./telemetry.js');
 const api = require('@opentelemetry/api');
-const t = startTelemetry({ serviceName: 'k8ts-telemetry-spec', attributes: { 'k8s.node.name': 'node-7' } });
+let called = false;
+const t = startTelemetry({
+  serviceName: 'k8ts-telemetry-spec',
+  attributes: { 'k8s.node.name': 'node-7' },
+  instrumentations: () => { called = true; return []; },
+});
 let again = '';
 try { startTelemetry({ serviceName: 'again' }); } catch (e) { again = e.message; }
 const carrier = {};
@@ -43,7 +82,7 @@ api.trace.getTracer('spec').startActiveSpan('apiserver.create', (span) => {
   api.propagation.inject(api.context.active(), carrier);
   span.end();
 });
-t.shutdown().then(() => t.shutdown()).then(() => console.log(JSON.stringify({ carrier, again })));
+t.shutdown().then(() => t.shutdown()).then(() => console.log(JSON.stringify({ carrier, again, called })));
 `,
       );
       const stdout = await run(process.execPath, [join(dir, 'driver.js')], {
@@ -54,8 +93,9 @@ t.shutdown().then(() => t.shutdown()).then(() => console.log(JSON.stringify({ ca
         OTEL_SERVICE_NAME: '',
         OTEL_SDK_DISABLED: '',
       });
-      const out = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { carrier: Record<string, string>; again: string };
+      const out = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { carrier: Record<string, string>; again: string; called: boolean };
       expect(out.again).toMatch(/already started/);
+      expect(out.called).toBe(true);
       expect(out.carrier['traceparent']).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
 
       const traces = collector.received.filter((r) => r.url === '/v1/traces');

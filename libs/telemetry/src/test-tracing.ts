@@ -8,15 +8,16 @@
  *   expect(tracing.spans().map((s) => s.name)).toContain('scheduler.bind');
  */
 import { type Attributes, type Tracer, context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type * as ContextAsyncHooks from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type * as SdkTraceBase from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider, InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { w3cPropagator } from './propagator';
 
 export interface TestTracing {
   readonly exporter: InMemorySpanExporter;
-  readonly provider: TracerProvider;
+  readonly provider: BasicTracerProvider;
   /** A tracer from this provider. */
   tracer(name?: string): Tracer;
   /** Finished spans, in the order they ended. */
@@ -38,10 +39,14 @@ let active = false;
 /** Registers an in-memory tracer provider, AsyncLocalStorage context and W3C propagation globally. */
 export function startTestTracing(opts: StartTestTracingOptions = {}): TestTracing {
   if (active) throw new Error('startTestTracing: already active; call shutdown() of the previous one first');
+  // Loaded here, not at import: apps import this package for startTelemetry
+  // and should not load a tracing SDK they may never start.
+  const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof SdkTraceBase;
+  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof ContextAsyncHooks;
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({
+  const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ ...opts.attributes, [ATTR_SERVICE_NAME]: opts.serviceName ?? 'test' }),
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   if (

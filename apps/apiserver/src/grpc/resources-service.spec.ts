@@ -634,8 +634,10 @@ describe('gRPC server edge (memory storage)', () => {
         await context.with(trace.setSpan(context.active(), span), () => client.pods.create(newPod('traced')));
         span.end();
         const [ev] = await take(w, 1);
-        const sc = span.spanContext();
-        expect(ev.trace?.traceparent).toBe(`00-${sc.traceId}-${sc.spanId}-01`);
+        // The stored context is the apiserver's storage-write span, in the caller's trace.
+        const write = tracing.spans().find((s) => s.name === 'apiserver storage write')!.spanContext();
+        expect(write.traceId).toBe(span.spanContext().traceId);
+        expect(ev.trace?.traceparent).toBe(`00-${write.traceId}-${write.spanId}-01`);
       } finally {
         w.stop();
       }

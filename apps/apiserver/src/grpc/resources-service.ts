@@ -15,6 +15,9 @@ import type { WriteContext } from '../registry/generic/store';
 import type { KubeObject } from '../registry/generic/strategy';
 import type { ObjectEvent, ObjectWatch } from '../registry/generic/watch';
 import type { TraceCarrier } from '../storage/interface';
+import { ATTR_K8S_NODE_NAME, ATTR_K8TS_SUBRESOURCE } from '../tracing/attributes';
+import { carrierOf } from '../tracing/context';
+import { describeRequest, inRequestSpan } from '../tracing/request-span';
 import {
   type BindRequest,
   type CreateRequest,
@@ -117,13 +120,16 @@ export class ResourcesServiceImpl {
     const rr = this.resolve(req.resource);
     const ns = this.objectScope(rr, req.namespace, 'create');
     const obj = decode<KubeObject>(rr.kind, req.object);
+    describeRequest({ group: rr.group, resource: rr.resource, namespace: ns, name: obj.metadata?.name });
     const created = await rr.store.create(ns, obj, this.writeContext(md, req.dryRun));
+    if (!obj.metadata?.name) describeRequest({ group: rr.group, resource: rr.resource, namespace: ns, name: created.metadata?.name });
     return { object: encode(rr.kind, created) };
   }
 
   private async get(req: GetRequest): Promise<ObjectResponse> {
     const rr = this.resolve(req.resource);
     const ns = this.objectScope(rr, req.namespace, 'get');
+    describeRequest({ group: rr.group, resource: rr.resource, namespace: ns, name: req.name });
     const obj = await rr.store.get(ns, requireName(req.name));
     return { object: encode(rr.kind, obj) };
   }
@@ -131,6 +137,7 @@ export class ResourcesServiceImpl {
   private async list(req: ListRequest): Promise<ListResponse> {
     const rr = this.resolve(req.resource);
     const ns = this.collectionScope(rr, req.namespace);
+    describeRequest({ group: rr.group, resource: rr.resource, namespace: ns });
     const limit = req.limit ?? 0;
     if (limit < 0) throw newBadRequest(`limit must not be negative, got ${limit}`);
     const result = await rr.store.list(ns, {
@@ -161,6 +168,7 @@ export class ResourcesServiceImpl {
     }
     const ns = this.objectScope(rr, req.namespace, subresource ? 'update status' : 'update');
     const obj = decode<KubeObject>(rr.kind, req.object);
+    describeRequest({ group: rr.group, resource: rr.resource, namespace: ns, name: obj.metadata?.name }, subresource ? { [ATTR_K8TS_SUBRESOURCE]: subresource } : undefined);
     const updated = await rr.store.update(ns, obj, { ...this.writeContext(md, req.dryRun), subresource });
     return { object: encode(rr.kind, updated) };
   }
@@ -168,6 +176,7 @@ export class ResourcesServiceImpl {
   private async delete(req: DeleteRequest, md: Metadata): Promise<ObjectResponse> {
     const rr = this.resolve(req.resource);
     const ns = this.objectScope(rr, req.namespace, 'delete');
+    describeRequest({ group: rr.group, resource: rr.resource, namespace: ns, name: req.name });
     const options: DeleteOptions = req.options ?? {};
     const dryRun = (options.dryRun ?? []).includes('All');
     const { object } = await rr.store.delete(ns, requireName(req.name), options, this.writeContext(md, dryRun));
@@ -179,6 +188,7 @@ export class ResourcesServiceImpl {
     const ns = this.objectScope(pods, req.namespace, 'bind') ?? '';
     const name = requireName(req.name);
     const binding = decode<Binding>('Binding', req.binding);
+    describeRequest({ group: '', resource: 'pods', namespace: ns, name }, binding.target?.name ? { [ATTR_K8S_NODE_NAME]: binding.target.name } : undefined);
     const meta = (binding.metadata = { ...binding.metadata });
     if (meta.name && meta.name !== name) {
       throw newBadRequest(`the name of the binding (${meta.name}) does not match the pod name on the request (${name})`);
@@ -258,7 +268,8 @@ export class ResourcesServiceImpl {
       const started = process.hrtime.bigint();
       let result: Promise<Res>;
       try {
-        result = fn(call.request, call.metadata);
+        const operation = method === 'UpdateStatus' ? 'update' : method.toLowerCase();
+        result = inRequestSpan({ operation, rpcMethod: method, metadata: call.metadata }, () => fn(call.request, call.metadata));
       } catch (err) {
         result = Promise.reject(err);
       }
@@ -313,7 +324,9 @@ export class ResourcesServiceImpl {
   }
 
   private writeContext(md: Metadata, dryRun: boolean | undefined): WriteContext {
-    const trace = traceFromMetadata(md);
+    // The context of the active request span, so that whoever handles the
+    // change continues this trace; with tracing off, the caller's (if any).
+    const trace = carrierOf() ?? traceFromMetadata(md);
     return { dryRun: dryRun ?? false, ...(trace ? { trace } : {}) };
   }
 
@@ -331,8 +344,9 @@ export class ResourcesServiceImpl {
 }
 
 /**
- * The trace context of the caller (W3C headers in the request metadata), to
- * be stored with the write. Malformed values are dropped.
+ * The trace context of the caller (W3C headers in the request metadata),
+ * stored with the write when the apiserver itself traces nothing (no SDK).
+ * Malformed values are dropped.
  */
 export function traceFromMetadata(md: Metadata): TraceCarrier | undefined {
   const traceparent = firstString(md, 'traceparent');

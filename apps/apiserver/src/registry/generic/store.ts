@@ -23,7 +23,8 @@ import {
   StatusError,
 } from '@k8ts/apimachinery';
 import { ConflictError, ExpiredError, KeyExistsError, KeyNotFoundError, StorageUnavailableError } from '../../storage/errors';
-import type { RawStorage, StorageKey, TraceCarrier } from '../../storage/interface';
+import type { EventType, RawStorage, StorageKey, TraceCarrier, WriteOptions } from '../../storage/interface';
+import { storageWrite } from '../../tracing/storage-span';
 import { type ListOptions, type ListResult, listObjects } from './list';
 import type { AdmissionContext, AdmissionPlugin, KubeObject, Strategy } from './strategy';
 import { type WatchOptions, type ObjectWatch, watchObjects } from './watch';
@@ -104,7 +105,7 @@ export class Store<T extends KubeObject> {
         return obj;
       }
       try {
-        await this.wrap(() => this.storage.create(this.key(namespace, name), this.encoderFor(obj), { trace: ctx.trace }));
+        await this.tracedWrite('ADDED', namespace, name, ctx, (key, opts) => this.storage.create(key, this.encoderFor(obj), opts));
         await this.runCommitted(admissionCtx, obj, undefined, true);
         return obj;
       } catch (err) {
@@ -221,8 +222,8 @@ export class Store<T extends KubeObject> {
     if (sameObject(obj, old)) return old;
     if (ctx.dryRun) return obj;
     try {
-      await this.wrap(() =>
-        this.storage.update(this.key(namespace, name), Number(oldMeta.resourceVersion), this.encoderFor(obj), { trace: ctx.trace }),
+      await this.tracedWrite('MODIFIED', namespace, name, ctx, (key, opts) =>
+        this.storage.update(key, Number(oldMeta.resourceVersion), this.encoderFor(obj), opts),
       );
     } catch (err) {
       await this.runCommitted(admissionCtx, obj, old, false);
@@ -296,13 +297,13 @@ export class Store<T extends KubeObject> {
     this.strategy.prepareForTerminating?.(next);
     if (sameObject(next, current)) return { object: current, deleted: false };
     if (ctx.dryRun) return { object: next, deleted: false };
-    await this.wrap(() => this.storage.update(this.key(namespace, name), rev, this.encoderFor(next), { trace: ctx.trace }));
+    await this.tracedWrite('MODIFIED', namespace, name, ctx, (key, opts) => this.storage.update(key, rev, this.encoderFor(next), opts));
     return { object: next, deleted: false };
   }
 
   private async remove(namespace: string | undefined, name: string, obj: T, rev: number, ctx: WriteContext): Promise<T> {
     const final = structuredClone(obj);
-    await this.wrap(() => this.storage.delete(this.key(namespace, name), rev, this.encoderFor(final), { trace: ctx.trace }));
+    await this.tracedWrite('DELETED', namespace, name, ctx, (key, opts) => this.storage.delete(key, rev, this.encoderFor(final), opts));
     const admissionCtx = this.admissionContext('DELETE', '', namespace, name, ctx);
     await this.runCommitted(admissionCtx, undefined, final, true);
     return final;
@@ -364,6 +365,21 @@ export class Store<T extends KubeObject> {
 
   private timestamp(): string {
     return k8sTime(this.clock.now());
+  }
+
+  /**
+   * One storage write, in an `apiserver storage write` span whose W3C context
+   * is stored with the change (so event consumers continue this trace).
+   */
+  private tracedWrite(
+    type: EventType,
+    namespace: string | undefined,
+    name: string,
+    ctx: WriteContext,
+    write: (key: StorageKey, opts: WriteOptions) => Promise<number>,
+  ): Promise<number> {
+    const key = this.key(namespace, name);
+    return this.wrap(() => storageWrite({ type, key, group: this.strategy.group, trace: ctx.trace }, (opts) => write(key, opts)));
   }
 
   /** Maps storage errors to Kubernetes Status errors. */
