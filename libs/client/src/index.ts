@@ -22,3 +22,4 @@ export { outgoingMetadata, type CallOptions } from './transport';
 // Controller plumbing (owned by their authors; re-exported here as the public entry).
 export * from './workqueue';
 export * from './leaderelection';
+export * from './informers';

@@ -2,3 +2,4 @@
 export * from './subjects';
 export * from './event-headers';
 export * from './trace-context';
+export * from './jetstream-watch';

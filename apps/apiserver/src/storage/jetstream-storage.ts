@@ -25,7 +25,7 @@ import {
   type JetStreamManager,
   type StoredMsg,
 } from '@nats-io/jetstream';
-import { AsyncQueue } from '../util/async-queue';
+import { type StreamWatch, type StreamWatchEvent, WatchExpiredError, WatchFailedError, watchStream } from '@k8ts/eventbus';
 import { ConflictError, ExpiredError, KeyExistsError, KeyNotFoundError, StorageUnavailableError } from './errors';
 import type {
   Encoder,
@@ -269,74 +269,40 @@ export class JetStreamStorage implements RawStorage {
   }
 
   async watch(prefix: KeyPrefix, fromRevision: number, opts: WatchOptions = {}): Promise<RawWatch> {
-    const compacted = await this.compactedRevision();
-    if (fromRevision < compacted) throw new ExpiredError(fromRevision, compacted);
-    const filter = subjectForPrefix(prefix);
-    const queue = new AsyncQueue<RawWatchEvent>();
-    const consumer = await this.js.consumers.get(this.stream, {
-      filter_subjects: filter,
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: fromRevision + 1,
-    });
-    const messages = await consumer.consume();
-    let delivered = fromRevision;
-    let bookmarked = fromRevision;
-    let stopped = false;
-
-    void (async () => {
-      try {
-        for await (const m of messages) {
-          const change: RawChange = {
-            type: typeOf(m.headers) ?? 'MODIFIED',
-            key: keyForSubject(m.subject),
-            value: m.data,
-            revision: m.seq,
-            prevRevision: Number(m.headers?.get(HEADER_PREV_REVISION) || 0),
-            trace: traceOf(m.headers),
-          };
-          delivered = m.seq;
-          queue.push(change);
-        }
-        queue.end();
-      } catch (err) {
-        queue.fail(new StorageUnavailableError(`watch on ${filter} failed: ${(err as Error).message}`, { cause: err }));
-      }
-    })();
-
-    // A bookmark at L is safe once no change under the prefix lies between
-    // the last delivered revision and L: then nothing at or below L is still
-    // on its way, and everything later will arrive after the bookmark.
-    const interval = opts.bookmarkIntervalMs ?? 0;
-    const timer =
-      interval > 0
-        ? setInterval(() => {
-            void (async () => {
-              try {
-                const seen = delivered;
-                const latest = await this.currentRevision();
-                if (latest <= Math.max(seen, bookmarked)) return;
-                const next = await this.jsm.direct.getMessage(this.stream, { seq: seen + 1, next_by_subj: filter });
-                if (stopped || delivered !== seen || (next && next.seq <= latest)) return;
-                bookmarked = latest;
-                queue.push({ type: 'BOOKMARK', revision: latest });
-              } catch {
-                // Best effort: the next tick tries again.
-              }
-            })();
-          }, interval)
-        : undefined;
-    timer?.unref();
-
+    // The change-log watch (ordered consumer, Expired check, safe bookmarks)
+    // lives in @k8ts/eventbus, shared with informers; this adapts it to RawWatch.
+    let inner: StreamWatch;
+    try {
+      inner = await watchStream(this.nc, {
+        stream: this.stream,
+        filter: subjectForPrefix(prefix),
+        fromRevision,
+        bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 0,
+      });
+    } catch (err) {
+      throw toStorageError(err);
+    }
+    const it = inner[Symbol.asyncIterator]();
     const watch: RawWatch = {
       stop: () => {
-        if (stopped) return;
-        stopped = true;
-        if (timer) clearInterval(timer);
         this.watches.delete(watch);
-        void messages.close();
-        queue.end();
+        inner.stop();
       },
-      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+      [Symbol.asyncIterator]: () => ({
+        next: async (): Promise<IteratorResult<RawWatchEvent>> => {
+          let r: IteratorResult<StreamWatchEvent>;
+          try {
+            r = await it.next();
+          } catch (err) {
+            throw toStorageError(err);
+          }
+          return r.done ? { value: undefined, done: true } : { value: toRawEvent(r.value), done: false };
+        },
+        return: async (): Promise<IteratorResult<RawWatchEvent>> => {
+          watch.stop();
+          return { value: undefined, done: true };
+        },
+      }),
     };
     this.watches.add(watch);
     return watch;
@@ -357,9 +323,21 @@ function typeOf(h: MsgHdrs | undefined): EventType | undefined {
   return t === 'ADDED' || t === 'MODIFIED' || t === 'DELETED' ? t : undefined;
 }
 
-function traceOf(h: MsgHdrs | undefined): RawChange['trace'] {
-  const traceparent = h?.get(HEADER_TRACEPARENT);
-  if (!traceparent) return undefined;
-  const tracestate = h?.get(HEADER_TRACESTATE);
-  return tracestate ? { traceparent, tracestate } : { traceparent };
+function toRawEvent(ev: StreamWatchEvent): RawWatchEvent {
+  if (ev.type === 'BOOKMARK') return { type: 'BOOKMARK', revision: ev.revision };
+  const change: RawChange = {
+    type: ev.type,
+    key: keyForSubject(ev.subject),
+    value: ev.data,
+    revision: ev.revision,
+    prevRevision: ev.prevRevision,
+    trace: ev.trace,
+  };
+  return change;
+}
+
+function toStorageError(err: unknown): unknown {
+  if (err instanceof WatchExpiredError) return new ExpiredError(err.requested, err.oldest);
+  if (err instanceof WatchFailedError) return new StorageUnavailableError(err.message, { cause: err });
+  return err;
 }
