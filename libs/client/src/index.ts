@@ -23,3 +23,4 @@ export { outgoingMetadata, type CallOptions } from './transport';
 export * from './workqueue';
 export * from './leaderelection';
 export * from './informers';
+export * from './record';
