@@ -5,18 +5,16 @@
 // k8ts deviations: loopback addresses are accepted (pods get 127.0.0.0/8
 // IPs, see special-ips.ts), and port names must also be unique within a
 // subset (upstream only requires them).
+import { validateNamedPort } from '../generic/port-validation';
 import type { EndpointAddress, EndpointPort, Endpoints } from '@k8ts/api';
 import {
   type FieldError,
   type FieldPath,
-  duplicate,
   invalid,
   isDNS1123Label,
   isDNS1123Subdomain,
   isQualifiedName,
   isValidIPForLegacyField,
-  isValidPortNum,
-  notSupported,
   path,
   required,
 } from '@k8ts/apimachinery';
@@ -55,19 +53,7 @@ function validateEndpointAddress(address: EndpointAddress, p: FieldPath): FieldE
 }
 
 function validateEndpointPort(port: EndpointPort, requireName: boolean, names: Set<string>, p: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  const name = port.name ?? '';
-  if (requireName && !name) {
-    errs.push(required(p.child('name')));
-  } else if (name) {
-    for (const msg of isDNS1123Label(name)) errs.push(invalid(p.child('name'), name, msg));
-    if (names.has(name)) errs.push(duplicate(p.child('name'), name));
-    names.add(name);
-  }
-  for (const msg of isValidPortNum(port.port ?? 0)) errs.push(invalid(p.child('port'), port.port ?? 0, msg));
-  const protocol = port.protocol ?? '';
-  if (!protocol) errs.push(required(p.child('protocol')));
-  else if (!ENDPOINT_PORT_PROTOCOLS.includes(protocol)) errs.push(notSupported(p.child('protocol'), protocol, ENDPOINT_PORT_PROTOCOLS));
+  const errs = validateNamedPort(port, requireName, names, ENDPOINT_PORT_PROTOCOLS, p);
   if (port.appProtocol !== undefined) {
     for (const msg of isQualifiedName(port.appProtocol)) errs.push(invalid(p.child('appProtocol'), port.appProtocol, msg));
   }

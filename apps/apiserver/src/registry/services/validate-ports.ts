@@ -1,5 +1,6 @@
 // Validation of spec.ports (upstream validateServicePort and the port
 // checks of ValidateService).
+import { validateNamedPort } from '../generic/port-validation';
 import { intOrStringValue, type Service, type ServicePort } from '@k8ts/api';
 import {
   type FieldError,
@@ -7,12 +8,9 @@ import {
   duplicate,
   forbidden,
   invalid,
-  isDNS1123Label,
   isQualifiedName,
   isValidPortName,
   isValidPortNum,
-  notSupported,
-  required,
 } from '@k8ts/apimachinery';
 import { PORT_PROTOCOLS } from './service-helpers';
 
@@ -48,22 +46,8 @@ export function validateServicePorts(svc: Service, portsPath: FieldPath): FieldE
 }
 
 function validateServicePort(port: ServicePort, requireName: boolean, names: Set<string>, p: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  const name = port.name ?? '';
-  if (requireName && !name) {
-    errs.push(required(p.child('name')));
-  } else if (name) {
-    // Service port names are DNS labels (container port names are IANA_SVC_NAMEs).
-    for (const msg of isDNS1123Label(name)) errs.push(invalid(p.child('name'), name, msg));
-    if (names.has(name)) errs.push(duplicate(p.child('name'), name));
-    names.add(name);
-  }
-
-  for (const msg of isValidPortNum(port.port ?? 0)) errs.push(invalid(p.child('port'), port.port ?? 0, msg));
-
-  const protocol = port.protocol ?? '';
-  if (!protocol) errs.push(required(p.child('protocol')));
-  else if (!PORT_PROTOCOLS.includes(protocol)) errs.push(notSupported(p.child('protocol'), protocol, PORT_PROTOCOLS));
+  // Service port names are DNS labels (container port names are IANA_SVC_NAMEs).
+  const errs = validateNamedPort(port, requireName, names, PORT_PROTOCOLS, p);
 
   errs.push(...validatePortNumOrName(port, p.child('targetPort')));
 
