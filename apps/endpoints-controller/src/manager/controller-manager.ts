@@ -1,0 +1,291 @@
+// The endpoints-controller process, in the style of kube-controller-manager:
+// shared informers (services, pods, endpoints, endpointslices) feed the
+// EndpointsController's handlers on every replica; once the caches have
+// synced, the replica campaigns for the Lease kube-system/k8ts-endpoints-
+// controller, and only the leader runs the sync workers. A health and
+// metrics server answers /healthz, /readyz (caches synced) and /metrics.
+//
+// Losing the lease (not through stop()) ends the process, as upstream does:
+// the workers stop and onFatal is called (main exits non-zero).
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Endpoints, EndpointSlice, Pod, Service } from '@k8ts/api';
+import {
+  createApiClient,
+  isDeletedFinalStateUnknown,
+  LeaderElector,
+  SharedInformerFactory,
+  type ApiClient,
+  type DeletedFinalStateUnknown,
+  type KubeObject,
+  type SharedInformer,
+} from '@k8ts/client';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import pino, { type Logger } from 'pino';
+import type { EndpointsControllerConfig } from '../config';
+import { EndpointsController, type EndpointsControllerOptions } from '../controller/endpoints-controller';
+import type { SyncResult } from '../controller/sync-service';
+import { endpointSliceLister, endpointsLister, podLister, serviceLister } from './listers';
+import { ControllerMetrics } from './metrics';
+import { PendingTraces, tracedSync, TracingQueue } from './sync-tracing';
+
+const QUEUE_NAME = 'endpoints';
+
+/** The EndpointsController with every sync traced and measured. */
+class InstrumentedEndpointsController extends EndpointsController {
+  constructor(
+    opts: EndpointsControllerOptions,
+    private readonly traces: PendingTraces,
+    private readonly metrics: ControllerMetrics,
+  ) {
+    super(opts);
+  }
+
+  override async sync(key: string): Promise<SyncResult> {
+    const started = performance.now();
+    let ok = false;
+    try {
+      const result = await tracedSync(key, this.traces, () => super.sync(key), (r, span) => {
+        span.setAttribute('k8ts.sync.service', r.service);
+        span.setAttribute('k8ts.sync.endpoints', r.endpoints);
+      });
+      ok = true;
+      return result;
+    } finally {
+      this.metrics.observeSync(ok, (performance.now() - started) / 1000);
+    }
+  }
+}
+
+export interface ControllerManagerOptions {
+  logger?: Logger;
+  /** The lease was lost, or the controller loop failed (default: log only). main exits non-zero. */
+  onFatal?(): void;
+}
+
+function unwrap<T>(obj: T | DeletedFinalStateUnknown<T>): T {
+  return isDeletedFinalStateUnknown(obj) ? obj.obj : obj;
+}
+
+async function connectNats(url: string, logger: Logger, deadlineMs: number, signal: AbortSignal): Promise<NatsConnection> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect({ servers: url.split(','), name: 'endpoints-controller', maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 2000 });
+    } catch (err) {
+      if (signal.aborted || Date.now() - started > deadlineMs) throw err;
+      logger.warn({ err: (err as Error).message, attempt, url }, 'waiting for NATS');
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
+export class EndpointsControllerManager {
+  readonly metrics = new ControllerMetrics();
+  readonly traces = new PendingTraces();
+  private readonly logger: Logger;
+  private readonly abort = new AbortController();
+  private client: ApiClient | undefined;
+  private nc: NatsConnection | undefined;
+  private factory: SharedInformerFactory | undefined;
+  private informers: SharedInformer<KubeObject>[] = [];
+  private elector: LeaderElector | undefined;
+  private server: Server | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private leading = false;
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    readonly config: EndpointsControllerConfig,
+    private readonly opts: ControllerManagerOptions = {},
+  ) {
+    this.logger = opts.logger ?? pino({ name: 'endpoints-controller', level: config.logLevel });
+  }
+
+  /** The port of the health and metrics server (after start). */
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? this.config.port;
+  }
+
+  /** Every informer has synced. */
+  synced(): boolean {
+    return this.informers.length > 0 && this.informers.every((i) => i.hasSynced());
+  }
+
+  isLeader(): boolean {
+    return this.leading;
+  }
+
+  /**
+   * Serves health and metrics, connects, starts the informers, and in the
+   * background waits for the caches, campaigns and runs the workers.
+   */
+  async start(): Promise<void> {
+    const { config, logger } = this;
+    this.server = await this.serve();
+    logger.info({ address: `${config.bindAddress}:${this.port}` }, 'serving /healthz, /readyz and /metrics');
+
+    this.client = createApiClient({ address: config.apiAddress, userAgent: 'endpoints-controller' });
+    if (config.watchVia === 'nats') this.nc = await connectNats(config.natsUrl, logger, 60_000, this.abort.signal);
+    if (this.abort.signal.aborted) return;
+    const informerLogger = logger.child({ component: 'informer' });
+    this.factory = new SharedInformerFactory(this.client, this.nc, { watchVia: config.watchVia, defaultResyncMs: 0, logger: informerLogger });
+
+    const services = this.factory.informerFor('services');
+    const pods = this.factory.informerFor('pods');
+    const endpoints = this.factory.informerFor('endpoints');
+    const slices = this.factory.informerFor('endpointslices');
+    this.informers = [services, pods, endpoints, slices] as unknown as SharedInformer<KubeObject>[];
+
+    const controller = new InstrumentedEndpointsController(
+      {
+        serviceLister: serviceLister(services.lister),
+        podLister: podLister(pods.lister),
+        endpointsLister: endpointsLister(endpoints.lister),
+        sliceLister: endpointSliceLister(slices.lister),
+        client: this.client,
+        maxEndpointsPerSlice: config.maxEndpointsPerSlice,
+        queue: new TracingQueue(this.traces, { name: QUEUE_NAME, metrics: this.metrics.queueMetrics(QUEUE_NAME) }),
+        onSyncError: (key, err, requeues) => logger.warn({ key, requeues, err: errText(err) }, 'sync failed; retrying'),
+        onDrop: (key, err) => logger.error({ key, err: errText(err) }, 'sync failed too often; dropped'),
+        onSynced: (key, r) => logger.debug({ key, ...r }, 'synced'),
+      },
+      this.traces,
+      this.metrics,
+    );
+    const t = this.traces;
+    services.addEventHandler({
+      onAdd: (s: Service, _initial, meta) => t.during(meta, () => controller.onServiceAdd(s)),
+      onUpdate: (o: Service, s: Service, meta) => t.during(meta, () => controller.onServiceUpdate(o, s)),
+      onDelete: (s, meta) => t.during(meta, () => controller.onServiceDelete(unwrap(s))),
+    });
+    pods.addEventHandler({
+      onAdd: (p: Pod, _initial, meta) => t.during(meta, () => controller.onPodAdd(p)),
+      onUpdate: (o: Pod, p: Pod, meta) => t.during(meta, () => controller.onPodUpdate(o, p)),
+      onDelete: (p, meta) => t.during(meta, () => controller.onPodDelete(unwrap(p))),
+    });
+    endpoints.addEventHandler({
+      onDelete: (e, meta) => t.during(meta, () => controller.onEndpointsDelete(unwrap<Endpoints>(e))),
+    });
+    slices.addEventHandler({
+      onAdd: (s: EndpointSlice, _initial, meta) => t.during(meta, () => controller.onEndpointSliceAdd(s)),
+      onUpdate: (o: EndpointSlice, s: EndpointSlice, meta) => t.during(meta, () => controller.onEndpointSliceUpdate(o, s)),
+      onDelete: (s, meta) => t.during(meta, () => controller.onEndpointSliceDelete(unwrap(s))),
+    });
+    this.factory.start(this.abort.signal);
+    this.running = this.run(controller, endpoints.lister.listKeys.bind(endpoints.lister)).catch((err) => {
+      logger.error({ err: errText(err) }, 'controller loop failed');
+      this.opts.onFatal?.();
+    });
+  }
+
+  private async run(controller: EndpointsController, endpointsKeys: () => string[]): Promise<void> {
+    const { config, logger } = this;
+    const signal = this.abort.signal;
+    const synced = await (this.factory as SharedInformerFactory).waitForCacheSync(signal);
+    if (signal.aborted) return;
+    if (!Object.values(synced).every(Boolean)) throw new Error(`caches did not sync: ${JSON.stringify(synced)}`);
+    logger.info({ workers: config.workers }, 'caches synced');
+
+    // Leftover Endpoints of Services deleted while nobody was syncing (upstream checkLeftoverEndpoints).
+    const lead = async (leading: AbortSignal): Promise<void> => {
+      this.leading = true;
+      this.metrics.leaderStatus.set({ name: config.leaseName }, 1);
+      controller.enqueueAll(endpointsKeys());
+      const stopWorkers = controller.run(config.workers, leading);
+      if (!leading.aborted) await new Promise<void>((r) => leading.addEventListener('abort', () => r(), { once: true }));
+      await stopWorkers();
+      this.leading = false;
+      this.metrics.leaderStatus.set({ name: config.leaseName }, 0);
+    };
+
+    if (!config.leaderElect) {
+      await lead(signal);
+      return;
+    }
+    this.metrics.leaderStatus.set({ name: config.leaseName }, 0);
+    let led = false;
+    this.elector = new LeaderElector({
+      client: (this.client as ApiClient).leases,
+      namespace: config.leaseNamespace,
+      name: config.leaseName,
+      identity: config.identity,
+      leaseDurationMs: config.leaseDurationSeconds * 1000,
+      renewDeadlineMs: config.renewDeadlineSeconds * 1000,
+      retryPeriodMs: config.retryPeriodSeconds * 1000,
+      logger: logger.child({ component: 'leaderelection' }),
+      callbacks: {
+        onStartedLeading: (leading) => {
+          led = true;
+          logger.info({ identity: config.identity, lease: `${config.leaseNamespace}/${config.leaseName}` }, 'started leading');
+          return lead(leading);
+        },
+        onNewLeader: (identity) => logger.info({ leader: identity, me: identity === config.identity }, 'new leader'),
+      },
+    });
+    await this.elector.run(signal);
+    if (led && !signal.aborted) {
+      logger.error({ identity: config.identity }, 'leader election lost');
+      this.opts.onFatal?.();
+    }
+  }
+
+  /** Stops the workers, releases the lease, stops the informers and closes every connection. Idempotent. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.abort.abort();
+      await this.running;
+      await this.factory?.stop();
+      await this.nc?.close().catch(() => undefined);
+      this.client?.close();
+      const server = this.server;
+      if (server) {
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections();
+        await closed;
+      }
+    })();
+    return this.stopped;
+  }
+
+  private serve(): Promise<Server> {
+    const server = createServer((req, res) => {
+      void this.handle(req.url ?? '/', res).catch((err) => {
+        res.statusCode = 500;
+        res.end(errText(err));
+      });
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.port, this.config.bindAddress, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
+  }
+
+  private async handle(url: string, res: ServerResponse): Promise<void> {
+    const path = url.split('?')[0];
+    const text = (code: number, body: string) => {
+      res.statusCode = code;
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.end(body);
+    };
+    if (path === '/healthz' || path === '/livez') {
+      const err = this.elector?.check(20_000);
+      return err ? text(500, `leaderElection: ${err.message}\n`) : text(200, 'ok');
+    }
+    if (path === '/readyz') return this.synced() ? text(200, 'ok') : text(503, 'informers not synced\n');
+    if (path === '/metrics') {
+      const body = await this.metrics.registry.metrics();
+      res.setHeader('content-type', this.metrics.registry.contentType);
+      res.end(body);
+      return;
+    }
+    text(404, 'not found\n');
+  }
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
