@@ -92,9 +92,10 @@ export function newProfile(config: ProfileConfig): Profile {
 export interface DefaultProfileOptions {
   schedulerName?: string;
   /**
-   * Selectors grouping a pod with its siblings, for SelectorSpread. Until the
-   * informer wiring provides Service/ReplicaSet listers, the default returns
-   * none, and SelectorSpread Skips every pod.
+   * Selectors grouping a pod with its siblings, for SelectorSpread (the
+   * running scheduler backs it with the Service and ReplicaSet listers; see
+   * Scheduler.selectorsFor). The default returns none, and SelectorSpread
+   * Skips every pod.
    */
   selectorsFor?: SelectorsFor;
   /** Override score weights by plugin name. */
