@@ -42,8 +42,15 @@ export async function runDemo(opts: { grpcAddress: string; natsUrl: string; log:
       const p = await client.pods.create(pod);
       log(`demo  pod ${ns}/${p.metadata?.name} created at resourceVersion ${p.metadata?.resourceVersion} (phase ${p.status?.phase}, qosClass ${p.status?.qosClass})`);
     }
+    await new Promise((r) => setTimeout(r, 1500));
     const pods = await client.pods.list({ namespace: ns, labelSelector: 'app=web' });
-    log(`demo  ${pods.items.length} pods match app=web; they stay Pending until the scheduler and kubelets join the stack`);
+    for (const p of pods.items) {
+      const cond = p.status?.conditions?.find((c) => c.type === 'PodScheduled');
+      log(`demo  pod ${ns}/${p.metadata?.name}: PodScheduled=${cond?.status ?? '?'} ${cond?.reason ?? ''} ${cond?.message ?? ''}`);
+    }
+    const slices = await client.endpointSlices.list({ namespace: ns, labelSelector: 'kubernetes.io/service-name=web' });
+    log(`demo  endpoints-controller wrote ${slices.items.length} EndpointSlice(s) for demo/web with ${slices.items.reduce((n, s) => n + (s.endpoints?.length ?? 0), 0)} endpoints`);
+    log('demo  no kubelet has registered a node yet, so the scheduler reports why the pods cannot be placed');
     const victim = pods.items[0]?.metadata?.name;
     if (victim) {
       await client.pods.delete(ns, victim);

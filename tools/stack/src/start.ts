@@ -18,6 +18,13 @@ interface StartOptions {
   build: boolean;
 }
 
+/** Components that talk to the apiserver, started in this order after it. */
+const CONTROLLERS: { name: string; port: number }[] = [
+  { name: 'scheduler', port: 10259 },
+  { name: 'endpoints-controller', port: 10258 },
+];
+const NOT_YET = ['controller-manager', 'kubelets', 'kube-proxy', 'dns', 'kubectl REST API'];
+
 function say(line: string): void {
   process.stdout.write(`${'k8ts'.padEnd(20)}| ${line}\n`);
 }
@@ -44,7 +51,9 @@ async function main(): Promise<void> {
 
   if (opts.build) {
     say('building apps (nx run-many -t build)');
-    const b = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=apiserver', '--outputStyle=static'], { stdio: 'inherit' });
+    const b = spawnSync('npx', ['nx', 'run-many', '-t', 'build', `--projects=${['apiserver', ...CONTROLLERS.map((c) => c.name)].join(',')}`, '--outputStyle=static'], {
+      stdio: 'inherit',
+    });
     if (b.status !== 0) process.exit(b.status ?? 1);
   }
 
@@ -83,10 +92,19 @@ async function main(): Promise<void> {
     );
     await waitUntil('apiserver /readyz', () => httpOk(`http://127.0.0.1:${opts.apiPort}/readyz`));
 
+    const apiAddress = `127.0.0.1:${opts.grpcPort}`;
+    for (const c of CONTROLLERS) {
+      children.push(
+        new Child(c.name, process.execPath, [join(root, 'dist', 'apps', c.name, 'main.js'), '--api-address', apiAddress, '--nats-url', natsUrl, '--port', String(c.port)], otel, onExit),
+      );
+      await waitUntil(`${c.name} /readyz`, () => httpOk(`http://127.0.0.1:${c.port}/readyz`));
+    }
+
     say('stack is up:');
     say(`  nats-server   ${natsUrl} (JetStream data in ${opts.dataDir}/nats; events on k8ts.events.>)`);
     say(`  apiserver     gRPC 127.0.0.1:${opts.grpcPort}, health/metrics http://127.0.0.1:${opts.apiPort}/readyz /metrics`);
-    say('  not yet running: scheduler, controllers, kubelets, kube-proxy, dns, kubectl REST API (see README "Status")');
+    for (const c of CONTROLLERS) say(`  ${c.name.padEnd(13)} health/metrics http://127.0.0.1:${c.port}/readyz /metrics`);
+    say(`  not yet running: ${NOT_YET.join(', ')} (see README "Status")`);
     say('press Ctrl-C to stop');
     if (opts.demo) await runDemo({ grpcAddress: `127.0.0.1:${opts.grpcPort}`, natsUrl, log: say });
   } catch (err) {
