@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { Child } from './child';
 import { runDemo } from './demo';
+import { deleteAllPods, killStrays } from './pods';
 import { httpOk, tcpOpen, waitUntil } from './wait';
 
 interface StartOptions {
@@ -18,12 +19,15 @@ interface StartOptions {
   build: boolean;
 }
 
+/** Node agents: node N has IP 127.10.0.N and pods in 127.244.N.0/24. */
+const KUBELETS = [1, 2].map((n) => ({ name: `node-${n}`, ip: `127.10.0.${n}`, podCIDR: `127.244.${n}.0/24` }));
+
 /** Components that talk to the apiserver, started in this order after it. */
 const CONTROLLERS: { name: string; port: number }[] = [
   { name: 'scheduler', port: 10259 },
   { name: 'endpoints-controller', port: 10258 },
 ];
-const NOT_YET = ['controller-manager', 'kubelets', 'kube-proxy', 'dns', 'kubectl REST API'];
+const NOT_YET = ['controller-manager', 'kube-proxy', 'dns', 'kubectl REST API'];
 
 function say(line: string): void {
   process.stdout.write(`${'k8ts'.padEnd(20)}| ${line}\n`);
@@ -51,7 +55,7 @@ async function main(): Promise<void> {
 
   if (opts.build) {
     say('building apps (nx run-many -t build)');
-    const b = spawnSync('npx', ['nx', 'run-many', '-t', 'build', `--projects=${['apiserver', ...CONTROLLERS.map((c) => c.name)].join(',')}`, '--outputStyle=static'], {
+    const b = spawnSync('npx', ['nx', 'run-many', '-t', 'build', `--projects=${['apiserver', 'echo', 'kubelet', ...CONTROLLERS.map((c) => c.name)].join(',')}`, '--outputStyle=static'], {
       stdio: 'inherit',
     });
     if (b.status !== 0) process.exit(b.status ?? 1);
@@ -59,15 +63,22 @@ async function main(): Promise<void> {
 
   const children: Child[] = [];
   let shuttingDown = false;
+  let stopPods: (() => Promise<void>) | undefined;
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     say('stopping the stack');
+    // Pods outlive kubelets by design (a restarted kubelet adopts them), so
+    // delete them first and let the kubelets tear their processes down.
+    if (stopPods) await stopPods().catch((err) => say(`pod cleanup: ${(err as Error).message}`));
     for (const c of [...children].reverse()) await c.stop();
+    const strays = killStrays(join(dataDir, 'kubelet'));
+    if (strays > 0) say(`killed ${strays} leftover pod process(es)`);
     say('stopped; no k8ts processes left running');
     process.exit(code);
   };
   const onExit = (name: string, code: number | null) => {
+    if (shuttingDown) return;
     say(`${name} exited unexpectedly (code ${code}); stopping everything`);
     void shutdown(1);
   };
@@ -99,11 +110,25 @@ async function main(): Promise<void> {
       );
       await waitUntil(`${c.name} /readyz`, () => httpOk(`http://127.0.0.1:${c.port}/readyz`));
     }
+    for (const k of KUBELETS) {
+      children.push(
+        new Child(
+          `kubelet/${k.name}`,
+          process.execPath,
+          [join(root, 'dist', 'apps', 'kubelet', 'main.js'), '--node-name', k.name, '--api-address', apiAddress, '--nats-url', natsUrl, '--root-dir', join(dataDir, 'kubelet', k.name), '--echo-entry', join(root, 'dist', 'apps', 'echo', 'main.js'), '--cpu', '2', '--memory', '4Gi'],
+          { ...otel, K8TS_NODE_NAME: k.name },
+          onExit,
+        ),
+      );
+      await waitUntil(`kubelet ${k.name}`, () => httpOk(`http://${k.ip}:10248/healthz`));
+    }
+    stopPods = () => deleteAllPods(apiAddress);
 
     say('stack is up:');
     say(`  nats-server   ${natsUrl} (JetStream data in ${opts.dataDir}/nats; events on k8ts.events.>)`);
     say(`  apiserver     gRPC 127.0.0.1:${opts.grpcPort}, health/metrics http://127.0.0.1:${opts.apiPort}/readyz /metrics`);
     for (const c of CONTROLLERS) say(`  ${c.name.padEnd(13)} health/metrics http://127.0.0.1:${c.port}/readyz /metrics`);
+    for (const k of KUBELETS) say(`  kubelet       ${k.name} on ${k.ip} (pods in ${k.podCIDR}), API http://${k.ip}:10250/healthz`);
     say(`  not yet running: ${NOT_YET.join(', ')} (see README "Status")`);
     say('press Ctrl-C to stop');
     if (opts.demo) await runDemo({ grpcAddress: `127.0.0.1:${opts.grpcPort}`, natsUrl, log: say });
