@@ -1,6 +1,6 @@
 // Runs the real echo program (bundled main.ts) as a process on a pod-like
 // address and exercises every route.
-import { appBundle, type ManagedProcess, ProcessTracker, startProcess } from '@k8ts/testing';
+import { appBundle, type ManagedProcess, ProcessTracker, startProcess, waitFor } from '@k8ts/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,8 +160,11 @@ describe('echo tracing', () => {
     const line = await proc.waitForLine(/^GET \/traced 200/);
     expect(line).toContain(`trace=${traceId}`);
     // The console exporter prints the span with its parent.
-    await proc.waitForLine(parentId, 5_000);
-    await proc.waitForLine("name: 'echo GET'", 5_000);
+    // The span is printed as one multi-line block (parent id first, then the
+    // name), so wait for the block to be complete, then look at the whole output.
+    const printed = () => proc.output().join('\n');
+    await waitFor(() => printed().includes("name: 'echo GET'"), { timeoutMs: 5_000, desc: 'span printed' });
+    expect(printed()).toContain(parentId);
     await proc.stop();
   });
 });
