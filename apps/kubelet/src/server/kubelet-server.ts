@@ -140,6 +140,8 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
       lines = tailLines === 0 ? [] : lines.slice(-tailLines);
     }
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });
+    // A follower must see the stream open even before the container writes anything.
+    if (follow) res.flushHeaders();
     let written = 0;
     const emit = (line: string): boolean => {
       if (res.writableEnded || res.destroyed) return false;
