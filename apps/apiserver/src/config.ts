@@ -1,5 +1,6 @@
 // apiserver configuration: flags (upstream names where upstream has one),
 // each with a K8TS_* environment variable fallback.
+import { parseOptions } from '@k8ts/cli';
 import { Command, Option } from 'commander';
 
 export interface ApiServerConfig {
@@ -38,15 +39,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     .addOption(new Option('--stream-replicas <n>', 'stream replicas (3 on a NATS cluster)').env('K8TS_STREAM_REPLICAS').default(1).argParser(int))
     .addOption(new Option('--log-level <level>', 'pino log level').env('K8TS_LOG_LEVEL').default('info'))
     .exitOverride();
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    program.parse(argv, { from: 'user' });
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-  const o = program.opts();
+  const o = parseOptions(program, argv, env);
   return {
     natsUrl: o.natsUrl,
     bindAddress: o.bindAddress,

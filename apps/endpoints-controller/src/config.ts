@@ -1,5 +1,6 @@
 // endpoints-controller configuration: flags (kube-controller-manager names
 // where upstream has one), each with an environment variable fallback.
+import { parseOptions } from '@k8ts/cli';
 import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
 
@@ -68,15 +69,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     .addOption(new Option('--max-endpoints-per-slice <n>', 'most endpoints per EndpointSlice').env('K8TS_MAX_ENDPOINTS_PER_SLICE').default(100).argParser(int))
     .addOption(new Option('--log-level <level>', 'pino log level').env('K8TS_LOG_LEVEL').default('info'))
     .exitOverride();
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    program.parse(argv, { from: 'user' });
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-  const o = program.opts();
+  const o = parseOptions(program, argv, env);
   if (o.workers < 1) throw new Error('--workers must be at least 1');
   if (o.maxEndpointsPerSlice < 1) throw new Error('--max-endpoints-per-slice must be at least 1');
   return {

@@ -2,6 +2,7 @@
 // with a K8TS_* environment variable fallback. Node address defaults follow
 // the address plan: node N (the trailing number of --node-name) gets node IP
 // 127.10.0.N and podCIDR 127.244.N.0/24.
+import { parseOptions } from '@k8ts/cli';
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -104,15 +105,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     .addOption(new Option('--watch-via <how>', 'informer watches: the NATS change log or the apiserver gRPC watch').env('K8TS_WATCH_VIA').default('nats').choices(['nats', 'grpc']))
     .addOption(new Option('--log-level <level>', 'pino log level').env('K8TS_LOG_LEVEL').default('info'))
     .exitOverride();
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    program.parse(argv, { from: 'user' });
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-  const o = program.opts();
+  const o = parseOptions(program, argv, env);
   const nodeName: string = o.nodeName;
   const n = nodeNumber(nodeName) ?? 1;
   const nodeIP: string = o.nodeIp ?? `127.10.0.${n}`;

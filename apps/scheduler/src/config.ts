@@ -1,5 +1,6 @@
 // scheduler configuration: flags (kube-scheduler names where upstream has
 // one), each with an environment variable fallback.
+import { parseOptions } from '@k8ts/cli';
 import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
 import { DEFAULT_SCHEDULER_NAME } from './framework/profile';
@@ -93,15 +94,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     .addOption(new Option('--pod-max-backoff-seconds <s>', 'backoff cap').env('K8TS_POD_MAX_BACKOFF_SECONDS').default(10).argParser(nonNegative))
     .addOption(new Option('--log-level <level>', 'pino log level').env('K8TS_LOG_LEVEL').default('info'))
     .exitOverride();
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    program.parse(argv, { from: 'user' });
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-  const o = program.opts();
+  const o = parseOptions(program, argv, env);
   if (o.podMaxBackoffSeconds < o.podInitialBackoffSeconds) {
     throw new Error('--pod-max-backoff-seconds must not be smaller than --pod-initial-backoff-seconds');
   }
