@@ -153,6 +153,9 @@ describe('echo tracing', () => {
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
       OTEL_BSP_SCHEDULE_DELAY: '50',
+      // Nx forces colours in tasks; the console exporter would colour the span.
+      FORCE_COLOR: '0',
+      NO_COLOR: '1',
     });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const parentId = '00f067aa0ba902b7';
@@ -162,7 +165,8 @@ describe('echo tracing', () => {
     // The console exporter prints the span with its parent.
     // The span is printed as one multi-line block (parent id first, then the
     // name), so wait for the block to be complete, then look at the whole output.
-    const printed = () => proc.output().join('\n');
+    // eslint-disable-next-line no-control-regex
+    const printed = () => proc.output().join('\n').replace(/\x1b\[[0-9;]*m/g, '');
     await waitFor(() => printed().includes("name: 'echo GET'"), { timeoutMs: 5_000, desc: 'span printed' });
     expect(printed()).toContain(parentId);
     await proc.stop();
