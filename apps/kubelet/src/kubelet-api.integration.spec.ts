@@ -3,109 +3,34 @@
 // loopback IPs. Pods are created with spec.nodeName set (no scheduler).
 // Uses node-8 (node IP 127.10.0.8, pods on 127.244.8.x) so it can run beside
 // kubelet.integration.spec.ts (node-7).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Pod } from '@k8ts/api';
 import { intOrString } from '@k8ts/api';
-import { createApiClient, type ApiClient } from '@k8ts/client';
-import { appBundle, freePort, type ManagedProcess, type NatsServerHandle, startNatsServer, startProcess, waitFor } from '@k8ts/testing';
+import type { ApiClient } from '@k8ts/client';
+import { waitFor } from '@k8ts/testing';
+import { type KubeletFixture, podCondition, podWhen as podWhenIn, startKubeletFixture } from './testing/kubelet-fixture';
 
 jest.setTimeout(120_000);
 
+let fx: KubeletFixture;
+let client: ApiClient;
 const NODE = 'node-8';
 const NODE_IP = '127.10.0.8';
-let nats: NatsServerHandle;
-let apiserver: ManagedProcess;
-let kubelet: ManagedProcess;
-let client: ApiClient;
-let rootDir: string;
-let kubeletArgs: string[];
-let kubeletPort: number;
-
-async function startKubeletProcess(): Promise<ManagedProcess> {
-  const healthz = Number(kubeletArgs[kubeletArgs.indexOf('--healthz-port') + 1]);
-  return startProcess(process.execPath, kubeletArgs, {
-    name: 'kubelet',
-    env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
-    readyCheck: async () => (await fetch(`http://${NODE_IP}:${healthz}/healthz`)).ok,
-    readyTimeoutMs: 30_000,
-  });
-}
 
 beforeAll(async () => {
-  nats = await startNatsServer();
-  const grpcPort = await freePort();
-  const httpPort = await freePort();
-  apiserver = await startProcess(process.execPath, [await appBundle('apiserver'), '--nats-url', nats.url, '--grpc-port', String(grpcPort), '--secure-port', String(httpPort), '--log-level', 'warn'], {
-    name: 'apiserver',
-    env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
-    readyCheck: async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).ok,
-    readyTimeoutMs: 20_000,
-  });
-  client = createApiClient({ address: `127.0.0.1:${grpcPort}` });
-  rootDir = mkdtempSync(join(tmpdir(), 'k8ts-kubelet-api-'));
-  kubeletPort = await freePort();
-  kubeletArgs = [
-    await appBundle('kubelet'),
-    '--node-name', NODE,
-    '--api-address', `127.0.0.1:${grpcPort}`,
-    '--nats-url', nats.url,
-    '--root-dir', rootDir,
-    '--port', String(kubeletPort),
-    '--healthz-port', String(await freePort()),
-    '--echo-entry', await appBundle('echo'),
-    '--node-lease-renew-interval-seconds', '1',
-    '--node-status-update-frequency-seconds', '1',
-    '--crashloop-backoff-base-seconds', '1',
-    '--log-level', process.env['K8TS_KUBELET_LOG_LEVEL'] ?? 'warn',
-  ];
-  kubelet = await startKubeletProcess();
+  fx = await startKubeletFixture(8);
+  client = fx.client;
 });
 
 afterAll(async () => {
-  // Delete every pod so the kubelet tears its processes down, then stop everything.
-  if (client) {
-    const { items } = await client.pods.list({ namespace: 'default' }).catch(() => ({ items: [] as Pod[] }));
-    await Promise.all(items.map((p) => client.pods.delete('default', p.metadata?.name ?? '', { gracePeriodSeconds: 1 }).catch(() => undefined)));
-    await waitFor(async () => (await client.pods.list({ namespace: 'default' })).items.length === 0, { timeoutMs: 30_000, desc: 'pods torn down' }).catch(() => undefined);
-    client.close();
-  }
-  await kubelet?.stop();
-  await apiserver?.stop();
-  await nats?.stop();
-  // No container process (shims run `node <rootDir>/.../shim.js`) may outlive the test.
-  const leftovers = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(rootDir);
-      } catch {
-        return false;
-      }
-    });
-  if (rootDir) rmSync(rootDir, { recursive: true, force: true });
+  const leftovers = await fx?.stop();
   expect(leftovers).toEqual([]);
 });
 
-function cond(pod: Pod, type: string): string | undefined {
-  return pod.status?.conditions?.find((c) => c.type === type)?.status;
-}
-
-async function podWhen(name: string, pred: (p: Pod) => boolean, desc: string, timeoutMs = 30_000): Promise<Pod> {
-  let last: Pod | undefined;
-  await waitFor(
-    async () => {
-      last = await client.pods.get('default', name);
-      return pred(last);
-    },
-    { timeoutMs, intervalMs: 100, desc: `${name}: ${desc} (last status ${JSON.stringify(last?.status?.containerStatuses?.map((c) => c.state))})` },
-  );
-  return last as Pod;
-}
+const cond = podCondition;
+const podWhen = (name: string, pred: (p: Pod) => boolean, desc: string, timeoutMs?: number) => podWhenIn(client, name, pred, desc, timeoutMs);
 
 function kubeletUrl(path: string): string {
-  return `http://${NODE_IP}:${kubeletPort}${path}`;
+  return `http://${NODE_IP}:${fx.kubeletPort}${path}`;
 }
 
 /** GET /containerLogs/default/{pod}/{container}[?query]; throws unless 200. */
