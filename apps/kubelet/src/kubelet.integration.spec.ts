@@ -147,4 +147,31 @@ describe('kubelet with real processes', () => {
     );
     await expect(fetch(`http://${pod.status?.podIP}:8080/`)).rejects.toThrow();
   });
+  it('a delete sends SIGTERM, waits out the grace period, then SIGKILLs', async () => {
+    await client.pods.create({
+      metadata: { name: 'stubborn', namespace: 'default' },
+      spec: {
+        nodeName: NODE,
+        terminationGracePeriodSeconds: 2,
+        containers: [{ name: 'c', image: 'k8ts/shell', command: ['sh', '-c', 'trap "" TERM; while true; do sleep 0.2; done'] }],
+      },
+    });
+    await podWhen('stubborn', (p) => p.status?.phase === 'Running', 'Running');
+    const t0 = Date.now();
+    await client.pods.delete('default', 'stubborn');
+    await waitFor(
+      async () => {
+        try {
+          await client.pods.get('default', 'stubborn');
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      { timeoutMs: 20_000, intervalMs: 100, desc: 'stubborn pod removed' },
+    );
+    // It ignores SIGTERM, so only the SIGKILL after the 2 s grace period ends it
+    // (the upper bound is the waitFor deadline above).
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
+  });
 });
