@@ -276,3 +276,6 @@ export {
   safeEncodeString,
 } from './naming/generate-name';
 export type { RandomSource } from './naming/generate-name';
+
+// IPv4 addresses and CIDRs as numbers
+export * from './net/ipv4-cidr';

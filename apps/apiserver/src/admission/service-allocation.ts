@@ -3,8 +3,7 @@
 // range), missing ones are picked, and everything is released on delete, on
 // a type change that no longer needs it, or when the write fails.
 import type { Service, ServicePort } from '@k8ts/api';
-import { type FieldError, invalid, newInvalid } from '@k8ts/apimachinery';
-import { cidrAddress, cidrContains, ipToNumber, parseCidr, type Cidr } from '../allocators/ip-range';
+import { type Cidr, cidrAddress, cidrContains, type FieldError, invalid, ipToNumber, newInvalid, parseCidr } from '@k8ts/apimachinery';
 import { AlreadyAllocatedError, RangeAllocator, RangeFullError } from '../allocators/range-allocator';
 import type { RawStorage } from '../storage/interface';
 import type { AdmissionContext, AdmissionPlugin, KubeObject } from '../registry/generic/strategy';

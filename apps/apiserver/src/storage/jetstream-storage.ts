@@ -25,7 +25,20 @@ import {
   type JetStreamManager,
   type StoredMsg,
 } from '@nats-io/jetstream';
-import { type StreamWatch, type StreamWatchEvent, WatchExpiredError, WatchFailedError, watchStream } from '@k8ts/eventbus';
+import {
+  COMPACTED_REVISION_SUBJECT,
+  HEADER_PREV_REVISION,
+  HEADER_REVISION,
+  HEADER_TRACEPARENT,
+  HEADER_TRACESTATE,
+  HEADER_TYPE,
+  readCompactedRevision,
+  type StreamWatch,
+  type StreamWatchEvent,
+  WatchExpiredError,
+  WatchFailedError,
+  watchStream,
+} from '@k8ts/eventbus';
 import { ConflictError, ExpiredError, KeyExistsError, KeyNotFoundError, StorageUnavailableError } from './errors';
 import type {
   Encoder,
@@ -43,12 +56,6 @@ import type {
 } from './interface';
 import { keyForSubject, keyString, subjectForKey, subjectForPrefix } from './keys';
 
-export const HEADER_TYPE = 'k8ts-type';
-export const HEADER_REVISION = 'k8ts-revision';
-export const HEADER_PREV_REVISION = 'k8ts-prev-revision';
-export const HEADER_TRACEPARENT = 'traceparent';
-export const HEADER_TRACESTATE = 'tracestate';
-const COMPACTED_SUBJECT = 'k8ts.meta.compacted';
 const WRONG_LAST_SEQUENCE = 10071;
 
 export interface JetStreamStorageOptions {
@@ -241,9 +248,8 @@ export class JetStreamStorage implements RawStorage {
     return this.jsm.direct.getMessage(this.stream, { last_by_subj: subject });
   }
 
-  async compactedRevision(): Promise<number> {
-    const msg = await this.lastFor(COMPACTED_SUBJECT);
-    return msg ? Number(msg.string()) : 0;
+  compactedRevision(): Promise<number> {
+    return readCompactedRevision(this.jsm, this.stream);
   }
 
   async compact(revision: number): Promise<void> {
@@ -251,7 +257,7 @@ export class JetStreamStorage implements RawStorage {
     if (revision <= current) return;
     const target = Math.min(revision, await this.currentRevision());
     await this.serialized(async () => {
-      const ack = await this.js.publish(COMPACTED_SUBJECT, String(target));
+      const ack = await this.js.publish(COMPACTED_REVISION_SUBJECT, String(target));
       this.lastSeq = Math.max(this.lastSeq, ack.seq);
     });
     const info = await this.jsm.streams.info(this.stream, { subjects_filter: 'k8ts.events.>' });
@@ -265,7 +271,7 @@ export class JetStreamStorage implements RawStorage {
         await this.jsm.streams.purge(this.stream, { filter: subject, seq: target });
       }
     }
-    await this.jsm.streams.purge(this.stream, { filter: COMPACTED_SUBJECT, keep: 1 });
+    await this.jsm.streams.purge(this.stream, { filter: COMPACTED_REVISION_SUBJECT, keep: 1 });
   }
 
   async watch(prefix: KeyPrefix, fromRevision: number, opts: WatchOptions = {}): Promise<RawWatch> {

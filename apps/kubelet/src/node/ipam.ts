@@ -5,6 +5,7 @@
 // kubelet gives running pods back the same IPs.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ipToNumber, numberToIp as ipToString, parseCidr as parseIPv4Cidr } from '@k8ts/apimachinery';
 
 export class IpamExhaustedError extends Error {
   constructor(readonly cidr: string) {
@@ -19,26 +20,11 @@ interface StateFile {
   allocations: Record<string, string>;
 }
 
-/** Parses "a.b.c.d/len" into a network address (uint32) and prefix length. */
+/** Parses "a.b.c.d/len" into a network address (uint32) and prefix length; pod ranges need prefix <= 30. */
 export function parseCidr(cidr: string): { network: number; prefix: number } {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr.trim());
-  if (!m) throw new Error(`invalid IPv4 CIDR ${JSON.stringify(cidr)}`);
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 30) throw new Error(`invalid IPv4 CIDR ${JSON.stringify(cidr)} (prefix must be <= 30)`);
-  const ip = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return { network: (ip & mask) >>> 0, prefix };
-}
-
-export function ipToString(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-export function ipToNumber(ip: string): number {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`invalid IPv4 address ${ip}`);
-  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+  const c = parseIPv4Cidr(cidr.trim());
+  if (c.prefix > 30) throw new Error(`invalid IPv4 CIDR ${JSON.stringify(cidr)} (prefix must be <= 30)`);
+  return { network: c.base, prefix: c.prefix };
 }
 
 export class PodIPAllocator {

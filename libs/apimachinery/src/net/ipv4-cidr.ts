@@ -1,4 +1,4 @@
-// IPv4 CIDR arithmetic for the service IP allocator.
+// IPv4 address and CIDR arithmetic (service IP allocation, pod IPAM).
 export class CidrError extends Error {
   constructor(message: string) {
     super(message);
