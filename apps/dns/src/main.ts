@@ -1,0 +1,6 @@
+// dns entry point (scaffold; replaced when the service lands).
+import { telemetry } from './telemetry';
+
+void telemetry;
+console.error('dns: not implemented yet');
+process.exit(1);
