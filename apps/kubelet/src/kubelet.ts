@@ -55,7 +55,7 @@ export async function startKubelet(config: KubeletConfig, logger: Logger): Promi
   await registrar.register();
   registrar.start(abort.signal);
 
-  const runtime = new ProcessRuntime({ stateDir: join(config.rootDir, 'runtime'), echoEntry: config.echoEntry, catalogFile: config.imageCatalog, logger });
+  const runtime = new ProcessRuntime({ stateDir: join(config.rootDir, 'runtime'), echoEntry: config.echoEntry, catalogFile: config.imageCatalog, mountNamespaces: config.mountNamespaces, logger });
   const ipam = new PodIPAllocator(config.podCIDR, join(config.rootDir, 'ipam.json'));
   const backoff = new CrashLoopBackOff({ baseMs: config.crashloopBackoffBaseSeconds * 1000 });
 

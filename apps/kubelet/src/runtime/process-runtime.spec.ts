@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ImageCatalog, imageLookupKeys } from './images';
 import { ProcessRuntime, isAlive, mountEnvName } from './process-runtime';
+import { detectMountNamespaces, type MountNamespaceMode } from './mount-namespace';
 import { ContainerConfig, ContainerStatus, ImagePullError, SandboxConfig } from './runtime';
 
 jest.setTimeout(60_000);
@@ -50,8 +51,9 @@ let stateDir = '';
 let rt: ProcessRuntime;
 const runtimes: ProcessRuntime[] = [];
 
-function newRuntime(): ProcessRuntime {
-  const r = new ProcessRuntime({ stateDir, echoEntry: '/opt/echo/main.js' });
+// The unprivileged layout (symlinks + env) unless a test asks for mount namespaces.
+function newRuntime(mountNamespaces: MountNamespaceMode = 'off'): ProcessRuntime {
+  const r = new ProcessRuntime({ stateDir, echoEntry: '/opt/echo/main.js', mountNamespaces });
   runtimes.push(r);
   return r;
 }
@@ -344,5 +346,74 @@ describe('ProcessRuntime', () => {
       [0, 'exited'],
       [1, 'running'],
     ]);
+  });
+});
+
+// Runs where the kubelet can create mount namespaces (root on Linux, as in CI);
+// elsewhere the unprivileged layout above is all there is.
+const mountNs = detectMountNamespaces('auto');
+(mountNs.enabled ? describe : describe.skip)('private mount namespaces (root)', () => {
+  let base = '';
+  beforeEach(() => {
+    // A mountPath that does not exist on the host yet, so the runtime has to create (and remove) it.
+    base = path.join(os.tmpdir(), `k8ts-mnt-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    rt = newRuntime('auto');
+  });
+  afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+
+  it('binds emptyDirs at their mountPath, only inside the containers, read-only where asked', async () => {
+    const data = path.join(base, 'data');
+    const ro = path.join(base, 'ro');
+    const sb = await rt.runPodSandbox(sandbox('mnt', ['shared']));
+    const writer = await run(rt, sb.id, {
+      name: 'writer',
+      image: 'k8ts/shell',
+      command: ['sh', '-c', `echo from-writer > ${data}/msg && sleep 60`],
+      args: [],
+      env: {},
+      mounts: [{ volume: 'shared', mountPath: data }],
+      attempt: 0,
+    });
+    const reader = await run(rt, sb.id, {
+      name: 'reader',
+      image: 'k8ts/shell',
+      command: ['sh', '-c', `until [ -f ${ro}/msg ]; do sleep 0.05; done; cat ${ro}/msg; echo x > ${ro}/denied || echo write-refused; sleep 60`],
+      args: [],
+      env: {},
+      mounts: [{ volume: 'shared', mountPath: ro, readOnly: true }],
+      attempt: 0,
+    });
+    const log = await waitLog(rt, reader, 'write-refused');
+    expect(log).toContain('from-writer');
+    // The host sees empty mountpoints, never the volume's files.
+    expect(fs.readdirSync(data)).toEqual([]);
+    expect(fs.existsSync(path.join(sb.dir, 'volumes', 'shared', 'denied'))).toBe(false);
+    // exec enters the container's mount namespace.
+    const ex = await rt.execSync(writer, ['cat', `${data}/msg`], 5);
+    expect(ex).toMatchObject({ exitCode: 0, stdout: 'from-writer\n' });
+
+    await rt.stopPodSandbox(sb.id);
+    await rt.removePodSandbox(sb.id);
+    expect(fs.existsSync(base)).toBe(false);
+  });
+
+  it('leaves mountpoints that exist on the host in place', async () => {
+    fs.mkdirSync(path.join(base, 'keep'), { recursive: true });
+    fs.writeFileSync(path.join(base, 'keep', 'host-file'), 'host');
+    const sb = await rt.runPodSandbox(sandbox('keep', ['v']));
+    const id = await run(rt, sb.id, {
+      name: 'c',
+      image: 'k8ts/shell',
+      command: ['sh', '-c', `ls -A ${base}/keep; echo listed; sleep 60`],
+      args: [],
+      env: {},
+      mounts: [{ volume: 'v', mountPath: path.join(base, 'keep') }],
+      attempt: 0,
+    });
+    const log = await waitLog(rt, id, 'listed');
+    expect(log).not.toContain('host-file'); // the volume hides the host dir inside the container
+    await rt.stopPodSandbox(sb.id);
+    await rt.removePodSandbox(sb.id);
+    expect(fs.readFileSync(path.join(base, 'keep', 'host-file'), 'utf8')).toBe('host');
   });
 });

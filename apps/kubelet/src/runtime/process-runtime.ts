@@ -24,7 +24,10 @@
 //   - env K8TS_MOUNT_<MOUNT_PATH> = host dir of the volume ("/var/cache/x" → K8TS_MOUNT_VAR_CACHE_X)
 //   - env K8TS_ROOTFS = <container dir>/rootfs, where <rootfs><mountPath> is a
 //     symlink to the volume: programs can open `${K8TS_ROOTFS}/data/file`.
-// readOnly is recorded but not enforced.
+// readOnly is recorded but not enforced there. As root (see
+// mount-namespace.ts) each container with mounts also gets a private mount
+// namespace with the volumes bind-mounted at their real mountPaths
+// (readOnly enforced), and exec enters that namespace.
 //
 // Env: exactly the kubelet's env, plus image defaults the kubelet did not set
 // (PATH, HOSTNAME = sandbox hostname, catalog env), plus K8TS_ROOTFS and
@@ -50,6 +53,16 @@ import {
   SandboxStatus,
 } from './runtime';
 import { SHIM_SOURCE } from './shim';
+import {
+  createMountpoints,
+  detectMountNamespaces,
+  enterMountNamespace,
+  mountedInAnyNamespace,
+  removeMountpoints,
+  wrapInMountNamespace,
+  type MountNamespaceMode,
+  type MountNamespaceSupport,
+} from './mount-namespace';
 
 export interface RuntimeLogger {
   info(msg: string, ...rest: unknown[]): void;
@@ -67,6 +80,8 @@ export interface ProcessRuntimeOptions {
   logger?: RuntimeLogger;
   /** Node binary for the shim and for `node` commands; default process.execPath. */
   nodePath?: string;
+  /** Private mount namespaces with bind-mounted volumes (default 'auto': when root). */
+  mountNamespaces?: MountNamespaceMode;
 }
 
 interface SandboxRecord {
@@ -100,6 +115,8 @@ interface ContainerRecord {
   mounts: MountRecord[];
   createdAt: string;
   logPath: string;
+  /** Runs in its own mount namespace (volumes bind-mounted at mountPath). */
+  mountNamespace?: boolean;
   shimPid?: number;
   /** Field 22 of /proc/<pid>/stat, against pid reuse. */
   shimStartTime?: string;
@@ -187,6 +204,7 @@ export class ProcessRuntime implements Runtime {
   private readonly index = new Map<string, string>();
   /** Shims started by this instance (kept so Node reaps them). */
   private readonly shims = new Set<ChildProcess>();
+  readonly mountNamespaces: MountNamespaceSupport;
 
   constructor(options: ProcessRuntimeOptions) {
     this.stateDir = path.resolve(options.stateDir);
@@ -194,6 +212,7 @@ export class ProcessRuntime implements Runtime {
     this.catalog =
       options.catalog ?? new ImageCatalog({ echoEntry: options.echoEntry, catalogFile: options.catalogFile, nodePath: this.nodePath });
     this.logger = options.logger ?? { info: () => undefined, warn: () => undefined };
+    this.mountNamespaces = detectMountNamespaces(options.mountNamespaces ?? 'auto');
     fs.mkdirSync(this.podsDir(), { recursive: true });
     this.shimPath = path.join(this.stateDir, 'shim.js');
     let current: string | undefined;
@@ -249,6 +268,7 @@ export class ProcessRuntime implements Runtime {
     await Promise.all(this.containersOf(sandboxId).map((c) => this.kill(c, 0)));
     for (const [id, dir] of this.index) if (isUnder(dir, this.podDir(sandboxId))) this.index.delete(id);
     fs.rmSync(this.podDir(sandboxId), { recursive: true, force: true });
+    this.cleanMountpoints();
   }
 
   async listPodSandboxes(): Promise<SandboxStatus[]> {
@@ -307,13 +327,17 @@ export class ProcessRuntime implements Runtime {
     }
 
     argv[0] = this.resolveProgram(argv[0], env['PATH']);
+    const mns = this.mountNamespaces;
+    const inMountNs = mns.enabled && mns.unshare !== undefined && mounts.length > 0;
+    if (inMountNs) this.rememberMountpoints(createMountpoints(mounts.map((m) => m.mountPath)));
     const rec: ContainerRecord = {
       id,
       sandboxId,
       name: config.name,
       image: config.image,
       attempt: config.attempt,
-      argv,
+      argv: inMountNs ? wrapInMountNamespace(mns.unshare as string, argv, mounts, config.workingDir) : argv,
+      mountNamespace: inMountNs || undefined,
       env,
       cwd,
       mounts,
@@ -385,6 +409,7 @@ export class ProcessRuntime implements Runtime {
     await this.kill(rec, 0);
     fs.rmSync(this.dirOf(containerId), { recursive: true, force: true });
     this.index.delete(containerId);
+    if (rec.mountNamespace) this.cleanMountpoints();
   }
 
   async containerStatus(containerId: string): Promise<ContainerStatus> {
@@ -412,7 +437,8 @@ export class ProcessRuntime implements Runtime {
       let timedOut = false;
       let child: ChildProcess;
       try {
-        child = spawn(this.resolveProgram(cmd[0], rec.env['PATH']), cmd.slice(1), { env: rec.env, cwd: rec.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        const [prog, ...args] = this.execArgv(rec, cmd);
+        child = spawn(prog, args, { env: rec.env, cwd: rec.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (e) {
         resolve({ exitCode: 126, stdout: '', stderr: `exec failed: ${(e as Error).message}\n`, timedOut: false });
         return;
@@ -447,7 +473,8 @@ export class ProcessRuntime implements Runtime {
     return new Promise<number>((resolve) => {
       let child: ChildProcess;
       try {
-        child = spawn(this.resolveProgram(cmd[0], rec.env['PATH']), cmd.slice(1), {
+        const [prog, ...args] = this.execArgv(rec, cmd);
+        child = spawn(prog, args, {
           env: rec.env,
           cwd: rec.cwd,
           detached: true,
@@ -556,6 +583,34 @@ export class ProcessRuntime implements Runtime {
     const rec = this.record(id);
     if (!rec) throw new ContainerNotFoundError(id);
     return rec;
+  }
+
+  /** The argv of an exec in the container: its program resolved, inside its mount namespace if it has one. */
+  private execArgv(rec: ContainerRecord, cmd: string[]): string[] {
+    const argv = [this.resolveProgram(cmd[0], rec.env['PATH']), ...cmd.slice(1)];
+    const nsenter = this.mountNamespaces.nsenter;
+    if (!rec.mountNamespace || !nsenter) return argv;
+    const pid = readJson<{ pid: number }>(path.join(this.dirOf(rec.id), 'child.json'))?.pid;
+    return pid ? enterMountNamespace(nsenter, pid, argv) : argv;
+  }
+
+  /** <stateDir>/mountpoints.json: mountpoint dirs this runtime created on the host. */
+  private get mountpointsFile(): string {
+    return path.join(this.stateDir, 'mountpoints.json');
+  }
+
+  private rememberMountpoints(created: string[]): void {
+    if (created.length === 0) return;
+    const known = readJson<string[]>(this.mountpointsFile) ?? [];
+    writeJson(this.mountpointsFile, [...new Set([...known, ...created])]);
+  }
+
+  /** Removes the created mountpoints that no live container uses any more. */
+  private cleanMountpoints(): void {
+    const known = readJson<string[]>(this.mountpointsFile) ?? [];
+    if (known.length === 0) return;
+    removeMountpoints(known, mountedInAnyNamespace);
+    writeJson(this.mountpointsFile, known.filter((d) => fs.existsSync(d)));
   }
 
   private runningRecord(id: string): ContainerRecord {
