@@ -33,6 +33,9 @@ export interface KubeletConfig {
   imageCatalog: string | undefined;
   /** Path of the k8ts/echo bundle. */
   echoEntry: string;
+  /** Cluster DNS server and domain handed to ClusterFirst pods (empty server: none). */
+  clusterDNS: string;
+  clusterDomain: string;
   /** Private mount namespaces with bind-mounted emptyDirs: auto (when root), on, off. */
   mountNamespaces: 'auto' | 'on' | 'off';
   watchVia: WatchVia;
@@ -103,6 +106,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     .addOption(new Option('--node-status-update-frequency-seconds <s>', 'node status check interval').env('K8TS_NODE_STATUS_UPDATE_FREQUENCY_SECONDS').default(10).argParser(positive))
     .addOption(new Option('--crashloop-backoff-base-seconds <s>', 'first CrashLoopBackOff delay (doubles up to 5 min)').env('K8TS_CRASHLOOP_BACKOFF_BASE_SECONDS').default(10).argParser(positive))
     .addOption(new Option('--image-catalog <file>', 'image catalog file (image → command)').env('K8TS_IMAGE_CATALOG'))
+    .addOption(new Option('--cluster-dns <ip>', 'cluster DNS server for ClusterFirst pods (the kube-dns ClusterIP; "" for none)').env('K8TS_CLUSTER_DNS').default('127.96.0.10'))
+    .addOption(new Option('--cluster-domain <domain>', 'cluster DNS domain').env('K8TS_CLUSTER_DOMAIN').default('cluster.local'))
     .addOption(new Option('--mount-namespaces <mode>', 'bind emptyDir volumes at their mountPath in a private mount namespace per container (needs root)').env('K8TS_MOUNT_NAMESPACES').default('auto').choices(['auto', 'on', 'off']))
     .addOption(new Option('--echo-entry <path>', 'k8ts/echo bundle (default <workspace>/dist/apps/echo/main.js)').env('K8TS_ECHO_ENTRY'))
     .addOption(new Option('--watch-via <how>', 'informer watches: the NATS change log or the apiserver gRPC watch').env('K8TS_WATCH_VIA').default('nats').choices(['nats', 'grpc']))
@@ -130,6 +135,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     crashloopBackoffBaseSeconds: o.crashloopBackoffBaseSeconds,
     imageCatalog: o.imageCatalog,
     mountNamespaces: o.mountNamespaces,
+    clusterDNS: o.clusterDns,
+    clusterDomain: o.clusterDomain,
     echoEntry: o.echoEntry ?? join(workspaceRoot(), 'dist', 'apps', 'echo', 'main.js'),
     watchVia: o.watchVia,
     logLevel: o.logLevel,

@@ -82,6 +82,7 @@ export async function startKubelet(config: KubeletConfig, logger: Logger): Promi
     client,
     nodeName: config.nodeName,
     nodeIP: config.nodeIP,
+    clusterDNS: config.clusterDNS ? { server: config.clusterDNS, domain: config.clusterDomain } : undefined,
     services: servicesIn,
     now: () => new Date(),
     logger,

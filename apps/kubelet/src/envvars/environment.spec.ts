@@ -55,6 +55,21 @@ describe('buildContainerEnv', () => {
     expect(buildContainerEnv(i).HOSTNAME).toBe(want);
   });
 
+  const dns = { server: '127.96.0.10', domain: 'cluster.local' };
+  it.each([
+    { desc: 'ClusterFirst by default', policy: undefined, clusterDNS: dns, want: { K8TS_DNS_SERVER: '127.96.0.10', K8TS_DNS_SEARCH: 'team-a.svc.cluster.local svc.cluster.local cluster.local' } },
+    { desc: 'ClusterFirstWithHostNet', policy: 'ClusterFirstWithHostNet', clusterDNS: dns, want: { K8TS_DNS_SERVER: '127.96.0.10' } },
+    { desc: 'dnsPolicy Default: the host resolver', policy: 'Default', clusterDNS: dns, want: undefined },
+    { desc: 'dnsPolicy None', policy: 'None', clusterDNS: dns, want: undefined },
+    { desc: 'no cluster DNS configured', policy: undefined, clusterDNS: undefined, want: undefined },
+  ])('cluster DNS env: $desc', ({ policy, clusterDNS, want }) => {
+    const i = input({}, { clusterDNS });
+    i.pod.spec!.dnsPolicy = policy;
+    const env = buildContainerEnv(i);
+    if (want) expect(env).toMatchObject(want);
+    else expect(env).not.toHaveProperty('K8TS_DNS_SERVER');
+  });
+
   it('has no PORT without container ports', () => {
     expect(buildContainerEnv(input({ ports: [] }))).not.toHaveProperty('PORT');
   });

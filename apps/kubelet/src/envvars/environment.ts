@@ -16,6 +16,8 @@ export interface ContainerEnvInput {
   services: Service[];
   /** pod.spec.enableServiceLinks (default true). The default/kubernetes service is always linked. */
   enableServiceLinks: boolean;
+  /** Cluster DNS (kubelet --cluster-dns / --cluster-domain), for dnsPolicy ClusterFirst pods. */
+  clusterDNS?: { server: string; domain: string };
 }
 
 /** An env var the kubelet could not resolve and left out. */
@@ -140,6 +142,14 @@ function k8tsExtras(input: ContainerEnvInput): Record<string, string> {
   };
   const port = container.ports?.find((p) => p.containerPort)?.containerPort;
   if (port) extras.PORT = String(port);
+  // Pods share the host's resolv.conf in the process runtime, so the cluster
+  // DNS (what resolv.conf would hold) is passed in the environment.
+  const policy = pod.spec?.dnsPolicy || 'ClusterFirst';
+  if (input.clusterDNS && (policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet')) {
+    const { server, domain } = input.clusterDNS;
+    extras.K8TS_DNS_SERVER = server;
+    extras.K8TS_DNS_SEARCH = [`${extras.POD_NAMESPACE}.svc.${domain}`, `svc.${domain}`, domain].join(' ');
+  }
   return extras;
 }
 

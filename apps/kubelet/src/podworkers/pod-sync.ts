@@ -24,6 +24,8 @@ export interface PodSyncDeps {
   client: ApiClient;
   nodeName: string;
   nodeIP: string;
+  /** Cluster DNS for ClusterFirst pods (kubelet --cluster-dns, --cluster-domain). */
+  clusterDNS?: { server: string; domain: string };
   /** Services of a namespace plus default/kubernetes, for service-link env vars. */
   services(namespace: string): Service[];
   now(): Date;
@@ -171,6 +173,7 @@ async function startContainer(pod: Pod, container: Container, attempt: number, s
       nodeName: deps.nodeName,
       services: deps.services(pod.metadata?.namespace ?? ''),
       enableServiceLinks: pod.spec?.enableServiceLinks !== false,
+      clusterDNS: deps.clusterDNS,
     });
     let id: string;
     try {
