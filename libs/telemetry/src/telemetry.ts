@@ -24,6 +24,7 @@ import { getBooleanFromEnv } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type * as SdkNode from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAMESPACE } from '@opentelemetry/semantic-conventions';
+import { randomUUID } from 'node:crypto';
 import { w3cPropagator } from './propagator';
 
 /** What NodeSDK accepts as instrumentations (instances, or arrays of them). */
@@ -70,7 +71,8 @@ export function startTelemetry(opts: StartTelemetryOptions): Telemetry {
   const instrumentations = typeof opts.instrumentations === 'function' ? opts.instrumentations() : (opts.instrumentations ?? []);
   const sdk = new NodeSDK({
     resource: defaultResource().merge(
-      resourceFromAttributes({ [ATTR_SERVICE_NAMESPACE]: K8TS_SERVICE_NAMESPACE, ...opts.attributes }),
+      // service.instance.id tells two replicas (or a restarted process) apart.
+      resourceFromAttributes({ [ATTR_SERVICE_NAMESPACE]: K8TS_SERVICE_NAMESPACE, 'service.instance.id': randomUUID(), ...opts.attributes }),
     ),
     // service.name from options unless OTEL_SERVICE_NAME is set (then the env detector supplies it).
     ...(envServiceName ? {} : { serviceName: opts.serviceName }),
