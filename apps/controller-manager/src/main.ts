@@ -1,6 +1,34 @@
-// controller-manager entry point (scaffold; replaced when the service lands).
+// kube-controller-manager entry point: parse config, start the manager, stop
+// cleanly on SIGINT/SIGTERM (workers stop, the lease is released, events are
+// flushed, connections close, exit 0). No logic lives here. Telemetry starts
+// in ./telemetry, which must stay the first import.
 import { telemetry } from './telemetry';
+import pino from 'pino';
+import { parseConfig } from './config';
+import { KubeControllerManager } from './manager/controller-manager';
 
-void telemetry;
-console.error('controller-manager: not implemented yet');
-process.exit(1);
+async function main(): Promise<void> {
+  const config = parseConfig(process.argv.slice(2));
+  const logger = pino({ name: 'kube-controller-manager', level: config.logLevel });
+  const manager = new KubeControllerManager(config, {
+    logger,
+    onFatal: () => {
+      void telemetry.shutdown().finally(() => process.exit(1));
+    },
+  });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await manager.stop();
+    await telemetry.shutdown();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await manager.start();
+  logger.info({ identity: config.identity, api: config.apiAddress, watchVia: config.watchVia, leaderElect: config.leaderElect, controllers: manager.controllerNames }, 'kube-controller-manager started');
+}
+
+main().catch((err) => {
+  console.error('kube-controller-manager failed:', err);
+  process.exit(1);
+});
