@@ -80,6 +80,8 @@ export interface ProcessRuntimeOptions {
   logger?: RuntimeLogger;
   /** Node binary for the shim and for `node` commands; default process.execPath. */
   nodePath?: string;
+  /** OTEL_* defaults of the built-in k8ts/echo image (see ImageCatalogOptions). */
+  telemetryEnv?: Record<string, string>;
   /** Private mount namespaces with bind-mounted volumes (default 'auto': when root). */
   mountNamespaces?: MountNamespaceMode;
 }
@@ -210,7 +212,8 @@ export class ProcessRuntime implements Runtime {
     this.stateDir = path.resolve(options.stateDir);
     this.nodePath = options.nodePath ?? process.execPath;
     this.catalog =
-      options.catalog ?? new ImageCatalog({ echoEntry: options.echoEntry, catalogFile: options.catalogFile, nodePath: this.nodePath });
+      options.catalog ??
+      new ImageCatalog({ echoEntry: options.echoEntry, catalogFile: options.catalogFile, nodePath: this.nodePath, telemetryEnv: options.telemetryEnv });
     this.logger = options.logger ?? { info: () => undefined, warn: () => undefined };
     this.mountNamespaces = detectMountNamespaces(options.mountNamespaces ?? 'auto');
     fs.mkdirSync(this.podsDir(), { recursive: true });
@@ -495,7 +498,11 @@ export class ProcessRuntime implements Runtime {
         streams.stderr.write(`exec failed: ${e.message}\n`);
         resolve(e.code === 'ENOENT' ? 127 : 126);
       });
+      const onAbort = () => this.killTree(child, 'SIGKILL');
+      if (streams.signal?.aborted) onAbort();
+      else streams.signal?.addEventListener('abort', onAbort, { once: true });
       child.once('close', (code, signal) => {
+        streams.signal?.removeEventListener('abort', onAbort);
         if (streams.stdin && child.stdin) streams.stdin.unpipe(child.stdin);
         resolve(signalExitCode(signal, code));
       });

@@ -81,6 +81,8 @@ export interface ExecStreams {
   stdin?: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Aborting kills the command (e.g. the exec client went away). */
+  signal?: AbortSignal;
 }
 
 /** An image the runtime cannot resolve (no catalog entry and no command). */

@@ -2,7 +2,9 @@
 //
 //   GET  /containerLogs/{namespace}/{pod}/{container}?follow&tailLines&previous&timestamps&limitBytes
 //   POST /exec/{namespace}/{pod}/{container}?command=a&command=b[&timeoutSeconds=N]
-//        non-interactive: JSON { exitCode, stdout, stderr } (streaming exec comes later)
+//        non-interactive: JSON { exitCode, stdout, stderr }
+//   GET  /exec/{namespace}/{pod}/{container}?command=..&stdin&stdout&stderr&tty  (WebSocket upgrade)
+//        streaming exec, v5.channel.k8s.io / v4.channel.k8s.io (exec-stream.ts)
 //   GET  /healthz     (both ports)
 //   GET  /metrics     (Prometheus; API port only)
 //
@@ -14,6 +16,7 @@ import { open, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Runtime } from '../runtime/runtime';
+import { createExecStreamHandler, rejectUpgrade } from './exec-stream';
 
 export interface ContainerRef {
   containerId: string;
@@ -34,7 +37,7 @@ export interface KubeletServerOptions {
   port: number;
   /** Plain healthz port (10248; 0 picks a free one). */
   healthzPort: number;
-  runtime: Pick<Runtime, 'logPath' | 'execSync' | 'containerStatus'>;
+  runtime: Pick<Runtime, 'logPath' | 'execSync' | 'exec' | 'containerStatus'>;
   /** Resolves a pod's container (the first container when `container` is empty). */
   findContainer(namespace: string, pod: string, container?: string): Promise<ContainerRef | undefined>;
   metricsRegistry: Registry;
@@ -283,6 +286,10 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     });
 
   const apiServer = createServer(handler(true));
+  const execStreams = createExecStreamHandler({ runtime: opts.runtime, findContainer: opts.findContainer, logger: opts.logger });
+  apiServer.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    if (!execStreams.handleUpgrade(req, socket, head)) rejectUpgrade(socket, 404, '404 page not found');
+  });
   const healthServer = createServer(handler(false));
   const port = await listen(apiServer, opts.port);
   let healthzPort: number;
@@ -304,6 +311,7 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     healthzPort,
     async stop() {
       stopping = true;
+      execStreams.closeAll();
       for (const r of open_) r.end();
       open_.clear();
       const closing = Promise.all([close(apiServer), close(healthServer)]);
