@@ -19,6 +19,7 @@ import { PodWorkers } from './podworkers/pod-workers';
 import { ProbeManager } from './prober/probe-manager';
 import { RealProber } from './prober/prober';
 import { ProcessRuntime } from './runtime/process-runtime';
+import { telemetryEnvOf } from './runtime/images';
 import { startKubeletServer } from './server/kubelet-server';
 import { KubeletMetrics } from './server/metrics';
 
@@ -55,7 +56,7 @@ export async function startKubelet(config: KubeletConfig, logger: Logger): Promi
   await registrar.register();
   registrar.start(abort.signal);
 
-  const runtime = new ProcessRuntime({ stateDir: join(config.rootDir, 'runtime'), echoEntry: config.echoEntry, catalogFile: config.imageCatalog, mountNamespaces: config.mountNamespaces, logger });
+  const runtime = new ProcessRuntime({ stateDir: join(config.rootDir, 'runtime'), echoEntry: config.echoEntry, catalogFile: config.imageCatalog, mountNamespaces: config.mountNamespaces, telemetryEnv: telemetryEnvOf(process.env), logger });
   const ipam = new PodIPAllocator(config.podCIDR, join(config.rootDir, 'ipam.json'));
   const backoff = new CrashLoopBackOff({ baseMs: config.crashloopBackoffBaseSeconds * 1000 });
 

@@ -44,6 +44,19 @@ export interface ImageCatalogOptions {
   catalogFile?: string;
   /** The node binary for built-ins; default process.execPath. */
   nodePath?: string;
+  /**
+   * Default env of the built-in k8ts/echo image: the kubelet's own OTEL_*
+   * settings, so echo pods export spans where the node's components do (a
+   * node-local telemetry pipeline). The container's env wins.
+   */
+  telemetryEnv?: Record<string, string>;
+}
+
+/** The OTEL_* variables of an environment, minus the per-process service name. */
+export function telemetryEnvOf(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('OTEL_') && k !== 'OTEL_SERVICE_NAME' && v !== undefined) out[k] = v;
+  return out;
 }
 
 /** Walks up from `start` to the directory holding nx.json. */
@@ -97,7 +110,7 @@ export class ImageCatalog {
 
   constructor(options: ImageCatalogOptions = {}) {
     const node = options.nodePath ?? process.execPath;
-    const echo: ImageEntry = { entrypoint: [node, options.echoEntry ?? defaultEchoEntry()], cmd: [], env: {} };
+    const echo: ImageEntry = { entrypoint: [node, options.echoEntry ?? defaultEchoEntry()], cmd: [], env: { ...options.telemetryEnv } };
     this.entries.set('k8ts/echo', echo);
     this.entries.set('k8ts/pause', { entrypoint: [node, '-e', 'setInterval(() => {}, 1 << 30)'], cmd: [], env: {} });
     for (const shell of ['k8ts/shell', 'busybox', 'alpine', 'debian', 'ubuntu']) {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { ImageCatalog, imageLookupKeys } from './images';
+import { ImageCatalog, imageLookupKeys, telemetryEnvOf } from './images';
 import { ProcessRuntime, isAlive, mountEnvName } from './process-runtime';
 import { detectMountNamespaces, type MountNamespaceMode } from './mount-namespace';
 import { ContainerConfig, ContainerStatus, ImagePullError, SandboxConfig } from './runtime';
@@ -127,6 +127,14 @@ afterEach(async () => {
 });
 
 describe('image catalog', () => {
+  it('gives k8ts/echo the kubelet\'s OTEL_* settings as image defaults (the container env wins)', () => {
+    const env = telemetryEnvOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SERVICE_NAME: 'kubelet', PATH: '/bin' });
+    expect(env).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' });
+    const c = new ImageCatalog({ echoEntry: '/e.js', telemetryEnv: env });
+    expect(c.resolve('k8ts/echo', [], []).env).toEqual(env);
+    expect(c.resolve('k8ts/pause', [], []).env).toEqual({});
+  });
+
   it('resolves built-ins, commands and catalog files', () => {
     const file = path.join(stateDir, 'catalog.yaml');
     fs.writeFileSync(file, 'images:\n  myorg/web: ["node", "/srv/web.js"]\n  myorg/job:\n    entrypoint: [python3]\n    cmd: [job.py]\n    env: { MODE: batch }\n');
