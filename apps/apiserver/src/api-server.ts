@@ -19,6 +19,7 @@ import { Store } from './registry/generic/store';
 import { NamespaceLifecycle } from './registry/namespaces/lifecycle';
 import { namespaceFinalizeStrategy } from './registry/namespaces/strategy';
 import { jsonCodec, Registry } from './registry/registry';
+import { RestApi } from './rest';
 import { JetStreamStorage } from './storage/jetstream-storage';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -81,6 +82,12 @@ export async function startApiServer(config: ApiServerConfig, logger: Logger = p
     logger: logger.child({ server: 'grpc' }),
     onRequest: (verb, resource, code, seconds) => metrics.observe(verb, resource, code, seconds),
   });
+  const rest = new RestApi({
+    registry,
+    logger: logger.child({ server: 'rest' }),
+    serverAddress: `${config.advertiseAddress}:${config.securePort}`,
+    onRequest: (verb, resource, code, seconds) => metrics.observe(verb, resource, code, seconds),
+  });
   let http: RunningHttpServer;
   try {
     http = await startHealthServer({
@@ -89,7 +96,9 @@ export async function startApiServer(config: ApiServerConfig, logger: Logger = p
       metrics,
       liveness: { ping: () => true },
       readiness: { nats: () => !nc.isClosed(), storage: () => ready },
+      fallback: (req, res) => rest.handle(req, res),
     });
+    http.server.on('upgrade', (req, socket, head) => rest.upgrade(req, socket, head));
   } catch (err) {
     await grpc.stop();
     throw err;
@@ -106,6 +115,7 @@ export async function startApiServer(config: ApiServerConfig, logger: Logger = p
       ready = false;
       namespaces.stop();
       compactor.stop();
+      rest.closeWatches();
       await http.stop();
       await grpc.stop();
       await storage.close();

@@ -1,5 +1,5 @@
-// The apiserver's HTTP port: /healthz, /livez, /readyz and /metrics (the
-// Kubernetes REST API joins this port later). Checks are named so a failing
+// The apiserver's HTTP port: /healthz, /livez, /readyz and /metrics; every
+// other path goes to the fallback (the Kubernetes REST API). Checks are named so a failing
 // one is reported like upstream's verbose output: "[-]nats failed".
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
