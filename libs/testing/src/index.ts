@@ -6,3 +6,4 @@ export * from './nats-server';
 export * from './fake-clock';
 export * from './builders';
 export * from './app-bundle';
+export * from './kubectl';
