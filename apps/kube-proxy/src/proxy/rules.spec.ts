@@ -199,6 +199,7 @@ describe('diffRules', () => {
     port: 80,
     kind: 'ClusterIP',
     service: { namespace: 'default', name: 'web', port: '', protocol: 'TCP' },
+    servicePort: 80,
     action,
     backends: [],
     stickyMaxAgeSeconds: 0,

@@ -23,6 +23,8 @@ export interface ProxyRule {
   port: number;
   kind: RuleKind;
   service: ServicePortName;
+  /** The Service's port (spec.ports[].port), whatever port this listener is on. */
+  servicePort: number;
   action: RuleAction;
   /** Where to forward to (only for action forward), sorted. */
   backends: Backend[];
@@ -86,7 +88,7 @@ export function computeRules(input: RuleInputs): { rules: Map<string, ProxyRule>
         conflicts.push({ key, kept: servicePortNameString(existing.service), dropped: name });
         return;
       }
-      rules.set(key, { key, protocol: svc.protocol, ip, port, kind, service: svc.name, action: d.action, backends: d.backends, stickyMaxAgeSeconds: svc.stickyMaxAgeSeconds });
+      rules.set(key, { key, protocol: svc.protocol, ip, port, kind, service: svc.name, servicePort: svc.port, action: d.action, backends: d.backends, stickyMaxAgeSeconds: svc.stickyMaxAgeSeconds });
     };
     const internalDecision = decide(internal);
     const externalDecision = decide(external);
