@@ -31,6 +31,8 @@ export interface HandlerOptions extends ResolveOptions {
   server: string;
   metrics?: DnsMetrics;
   tracer?: Tracer;
+  /** False until the caches have synced: queries get SERVFAIL (retry) rather than a cached NXDOMAIN. */
+  isReady?(): boolean;
 }
 
 export class DnsHandler {
@@ -69,7 +71,7 @@ export class DnsHandler {
     const span = this.tracer.startSpan('dns query', { kind: SpanKind.SERVER });
     let result: Resolution;
     try {
-      result = resolve(question, this.view, this.opts);
+      result = this.opts.isReady && !this.opts.isReady() ? empty('SERVFAIL') : resolve(question, this.view, this.opts);
     } catch (err) {
       span.recordException(err as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
