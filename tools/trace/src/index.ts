@@ -3,3 +3,4 @@ export { startCollector, type Collector, type CollectorOptions } from './collect
 export { InvalidOtlpPayloadError, spansFromOtlpJson, type SpanRecord } from './otlp-json';
 export { DEFAULT_SPAN_FILE, SpanFile } from './span-store';
 export { renderWaterfall } from './waterfall';
+export { groupByTrace, lastRequestTrace, linkedInto, summarize, tracePodCreated } from './select';
