@@ -1,97 +1,142 @@
-// `npm start -- --demo`: shows the control plane at work with what exists
-// today. It subscribes to the raw change events on NATS (as
-// `nats sub 'k8ts.events.>'` would), creates a Service and three pods through
-// the gRPC API, and prints what the apiserver allocated and published.
+// `npm start -- --demo`: Pods and Services at work on the running stack.
+// It creates a Deployment of three k8ts/echo pods and a Service, sends
+// requests through the Service's ClusterIP (kube-proxy spreads them over the
+// pods), resolves the Service name through cluster DNS, deletes one pod, and
+// shows the ReplicaSet's replacement (new name, new IP) taking traffic while
+// requests keep succeeding. Each request carries a W3C traceparent, so
+// `npm run trace -- last-request` shows it crossing kube-proxy into a pod.
+import { randomBytes } from 'node:crypto';
+import { Resolver } from 'node:dns/promises';
+import { request } from 'node:http';
 import { type ApiClient, createApiClient } from '@k8ts/client';
-import { decodeEventHeaders, parseEventSubject } from '@k8ts/eventbus';
-import { connect } from '@nats-io/transport-node';
-import type { Pod, Service } from '@k8ts/api';
+import type { Deployment, Pod, Service } from '@k8ts/api';
 import { intOrString } from '@k8ts/api';
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+const NS = 'demo';
+const APP = 'web';
+
+interface EchoReply {
+  pod: string;
+  ip: string;
+  node: string;
+}
+
+async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
+    const v = await check().catch(() => undefined);
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`demo: condition not met within ${timeoutMs} ms`);
+  throw new Error(`demo: ${what} did not happen within ${timeoutMs / 1000} s`);
 }
 
-async function waitForReadyPods(client: ApiClient, ns: string, n: number, timeoutMs: number): Promise<Pod[]> {
-  let ready: Pod[] = [];
-  await waitUntil(async () => {
-    const { items } = await client.pods.list({ namespace: ns, labelSelector: 'app=web' });
-    ready = items.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-    return ready.length >= n;
-  }, timeoutMs);
-  return ready;
+function get(host: string, port: number): Promise<EchoReply> {
+  const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path: '/', headers: { connection: 'close', traceparent }, timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => {
+        try {
+          if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+          resolve(JSON.parse(body) as EchoReply);
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
-export async function runDemo(opts: { grpcAddress: string; natsUrl: string; log: (line: string) => void }): Promise<void> {
+const isReady = (p: Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+async function readyPods(client: ApiClient): Promise<Pod[]> {
+  const { items } = await client.pods.list({ namespace: NS, labelSelector: `app=${APP}` });
+  return items.filter((p) => isReady(p) && !p.metadata?.deletionTimestamp);
+}
+
+export async function runDemo(opts: { grpcAddress: string; clusterDNS: string; log: (line: string) => void }): Promise<void> {
   const { log } = opts;
-  const nc = await connect({ servers: opts.natsUrl, name: 'k8ts-demo' });
-  const sub = nc.subscribe('k8ts.events.>');
-  void (async () => {
-    for await (const m of sub) {
-      try {
-        const key = parseEventSubject(m.subject);
-        const h = m.headers ? decodeEventHeaders(m.headers) : undefined;
-        log(`nats  ${m.subject}  ${h?.type ?? '?'} rv=${h?.revision ?? '?'}  (${key.resource} ${key.namespace ? `${key.namespace}/` : ''}${key.name})`);
-      } catch {
-        log(`nats  ${m.subject}`);
-      }
-    }
-  })();
-
   const client = createApiClient({ address: opts.grpcAddress });
   try {
-    const ns = 'demo';
-    await client.namespaces.create({ metadata: { name: ns } }).catch(() => undefined);
-    const svc: Service = {
-      metadata: { name: 'web', namespace: ns },
-      spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: intOrString(8080) }] },
-    };
-    const created = await client.services.create(svc).catch(() => client.services.get(ns, 'web'));
-    log(`demo  service demo/web: clusterIP ${created.spec?.clusterIP}, nodePort ${created.spec?.ports?.[0]?.nodePort}`);
-    for (let i = 0; i < 3; i++) {
-      const pod: Pod = {
-        metadata: { generateName: 'web-', namespace: ns, labels: { app: 'web' } },
-        spec: {
-          containers: [
-            {
-              name: 'echo',
-              image: 'k8ts/echo',
-              ports: [{ name: 'http', containerPort: 8080 }],
-              readinessProbe: { handler: { httpGet: { path: '/healthz', port: intOrString('http') } }, periodSeconds: 1 },
-            },
-          ],
+    await client.namespaces.create({ metadata: { name: NS } }).catch(() => undefined);
+    const deployment: Deployment = {
+      metadata: { name: APP, namespace: NS },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: APP } },
+        template: {
+          metadata: { labels: { app: APP } },
+          spec: {
+            terminationGracePeriodSeconds: 5,
+            containers: [
+              {
+                name: 'echo',
+                image: 'k8ts/echo',
+                ports: [{ name: 'http', containerPort: 8080 }],
+                readinessProbe: { handler: { httpGet: { path: '/healthz', port: intOrString('http') } }, periodSeconds: 1 },
+              },
+            ],
+          },
         },
-      };
-      const p = await client.pods.create(pod);
-      log(`demo  pod ${ns}/${p.metadata?.name} created at resourceVersion ${p.metadata?.resourceVersion}`);
-    }
-    const ready = await waitForReadyPods(client, ns, 3, 60_000);
-    for (const p of ready) log(`demo  pod ${p.metadata?.name} Ready on ${p.spec?.nodeName} with IP ${p.status?.podIP}`);
-    for (const p of ready) {
-      const body = (await (await fetch(`http://${p.status?.podIP}:8080/`)).json()) as { pod: string; node: string; ip: string };
-      log(`demo  GET http://${p.status?.podIP}:8080/ -> answered by pod ${body.pod} on ${body.node} (${body.ip})`);
-    }
-    const endpoints = async () => {
-      const slices = await client.endpointSlices.list({ namespace: ns, labelSelector: 'kubernetes.io/service-name=web' });
-      return slices.items.flatMap((sl) => (sl.endpoints ?? []).filter((e) => e.conditions?.ready).flatMap((e) => e.addresses ?? [])).sort();
+      },
     };
-    log(`demo  EndpointSlice for demo/web lists ready endpoints: ${(await endpoints()).join(', ')}`);
-    const victim = ready[0];
-    if (victim) {
-      await client.pods.delete(ns, victim.metadata?.name ?? '');
-      log(`demo  deleting pod ${victim.metadata?.name} (${victim.status?.podIP}): kubelet sends SIGTERM, endpoints drop it`);
-      await waitUntil(async () => !(await endpoints()).includes(victim.status?.podIP ?? ''), 15_000);
-      log(`demo  ready endpoints now: ${(await endpoints()).join(', ')} (a ReplicaSet would replace the pod; the controller-manager is not built yet)`);
+    await client.deployments.create(deployment).catch(() => undefined);
+    log(`demo  deployment ${NS}/${APP}: 3 replicas of k8ts/echo`);
+    const svc: Service = {
+      metadata: { name: APP, namespace: NS },
+      spec: { type: 'NodePort', selector: { app: APP }, ports: [{ name: 'http', port: 80, targetPort: intOrString('http') }] },
+    };
+    const created = await client.services.create(svc).catch(() => client.services.get(NS, APP));
+    const clusterIP = created.spec?.clusterIP ?? '';
+    log(`demo  service ${NS}/${APP}: ClusterIP ${clusterIP}:80, NodePort ${created.spec?.ports?.[0]?.nodePort}`);
+
+    const pods = await waitUntil('3 ready pods', async () => {
+      const r = await readyPods(client);
+      return r.length >= 3 ? r : undefined;
+    }, 90_000);
+    for (const p of pods) log(`demo  pod ${p.metadata?.name} Ready on ${p.spec?.nodeName} with IP ${p.status?.podIP}`);
+
+    await waitUntil('traffic through the ClusterIP', () => get(clusterIP, 80), 30_000);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 30; i++) {
+      const r = await get(clusterIP, 80);
+      counts.set(`${r.pod} (${r.ip})`, (counts.get(`${r.pod} (${r.ip})`) ?? 0) + 1);
     }
-    log('demo  done: the objects stay; try the gRPC API on 127.0.0.1:6444, or watch NATS subjects k8ts.events.>');
+    log(`demo  30 requests to http://${clusterIP}/ landed on: ${[...counts].map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+
+    const resolver = new Resolver({ timeout: 2000, tries: 2 });
+    resolver.setServers([opts.clusterDNS]);
+    const name = `${APP}.${NS}.svc.cluster.local`;
+    const addrs = await resolver.resolve4(name).catch((e: Error) => [`(${e.message})`]);
+    log(`demo  DNS ${name} → ${addrs.join(', ')} (asked kube-dns at ${opts.clusterDNS}:53)`);
+
+    const victim = pods[0];
+    let ok = 0;
+    let failed = 0;
+    let stop = false;
+    const load = (async () => {
+      for (let i = 0; i < 20_000 && !stop; i++) {
+        await get(clusterIP, 80).then(
+          () => ok++,
+          () => failed++,
+        );
+      }
+    })();
+    await client.pods.delete(NS, victim.metadata?.name ?? '');
+    log(`demo  deleted pod ${victim.metadata?.name} (${victim.status?.podIP}) while a client keeps sending requests`);
+    const replacement = await waitUntil('a replacement pod', async () => (await readyPods(client)).find((p) => !pods.some((o) => o.metadata?.name === p.metadata?.name)), 60_000);
+    log(`demo  the ReplicaSet replaced it: ${replacement.metadata?.name} on ${replacement.spec?.nodeName} with new IP ${replacement.status?.podIP}`);
+    await waitUntil('the replacement taking traffic', async () => (await get(clusterIP, 80)).pod === replacement.metadata?.name, 30_000);
+    stop = true;
+    await load;
+    log(`demo  requests during the replacement: ${ok} succeeded, ${failed} failed`);
+    log('demo  done. Try: KUBECONFIG=.k8ts/kubeconfig kubectl get pods -n demo -o wide; npm run trace -- last-request; npm run trace -- pod demo/<pod>');
   } finally {
     client.close();
-    await sub.drain().catch(() => undefined);
-    await nc.close();
   }
 }

@@ -196,7 +196,7 @@ async function main(): Promise<void> {
     if (collector) say(`  traces        collected in ${DEFAULT_SPAN_FILE}: npm run trace -- list | pod <ns>/<name> | last-request`);
     else if (process.env['OTEL_EXPORTER_OTLP_ENDPOINT']) say(`  traces        exported to ${process.env['OTEL_EXPORTER_OTLP_ENDPOINT']}`);
     say('press Ctrl-C to stop');
-    if (opts.demo) await runDemo({ grpcAddress: `127.0.0.1:${opts.grpcPort}`, natsUrl, log: say });
+    if (opts.demo) await runDemo({ grpcAddress: `127.0.0.1:${opts.grpcPort}`, clusterDNS: DNS.clusterIP, log: say });
   } catch (err) {
     say(`start failed: ${(err as Error).message}`);
     await shutdown(1);
