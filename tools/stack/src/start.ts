@@ -81,6 +81,8 @@ async function main(): Promise<void> {
     say('stopping the stack');
     // Pods outlive kubelets by design (a restarted kubelet adopts them), so
     // delete them first and let the kubelets tear their processes down.
+    // The controller-manager goes first, so no ReplicaSet replaces the pods being deleted.
+    await children.find((c) => c.name === 'controller-manager')?.stop();
     if (stopPods) await stopPods().catch((err) => say(`pod cleanup: ${(err as Error).message}`));
     for (const c of [...children].reverse()) await c.stop();
     await collector?.close();
