@@ -4,12 +4,18 @@
 // on the leader, runs them with workersFor(name) workers.
 import type { ControllerManagerConfig } from '../config';
 import { newDeploymentController } from '../deployment/deployment-factory';
+import { newGarbageCollector } from '../garbagecollector';
+import { newNodeLifecycleController } from '../nodelifecycle';
 import { newReplicaSetController } from '../replicaset/replicaset-factory';
+import { newServiceLBController } from '../servicelb';
 import type { ControllerFactory } from './context';
 
 export const controllerFactories: Record<string, ControllerFactory> = {
   replicaset: newReplicaSetController,
   deployment: newDeploymentController,
+  nodelifecycle: newNodeLifecycleController,
+  garbagecollector: newGarbageCollector,
+  servicelb: newServiceLBController,
 };
 
 /** Worker count of a controller (its --concurrent-*-syncs flag; 1 when it has none). */
