@@ -40,7 +40,7 @@ export function unknownFields(group: string, version: string, kind: string, json
   if (!message) return [];
   const out: string[] = [];
   walk(message, json, '', out);
-  return out;
+  return out.sort();
 }
 
 /**

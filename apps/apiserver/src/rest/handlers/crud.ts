@@ -1,7 +1,7 @@
 // get, list, create, update (PUT), delete and deletecollection.
 import type { DeleteOptions } from '@k8ts/api';
 import { toJSON } from '@k8ts/api';
-import { newBadRequest } from '@k8ts/apimachinery';
+import { isNotFound, newAlreadyExists, newBadRequest } from '@k8ts/apimachinery';
 import type { KubeObject } from '../../registry/generic/strategy';
 import { checkFields, parseFieldValidation } from '../field-validation';
 import { parseDeleteOptions, parseDryRun, parseListOptions } from '../query-options';
@@ -64,8 +64,21 @@ export async function handleCreate(ctx: RestContext): Promise<void> {
   const manager = fieldManagerOf(ctx);
   const input = await readObject(ctx);
   const ns = objectNamespace(ctx);
-  const created = await ctx.served.registered.store.create(ns, withManagedFields(ctx, undefined, input, manager), { dryRun });
+  const store = ctx.served.registered.store;
+  // A dry run never reaches storage, so look for an existing object the way the write would.
+  if (dryRun && input.metadata?.name) await assertAbsent(ctx, ns, input.metadata.name);
+  const created = await store.create(ns, withManagedFields(ctx, undefined, input, manager), { dryRun });
   writeObject(ctx, 201, created);
+}
+
+async function assertAbsent(ctx: RestContext, ns: string | undefined, name: string): Promise<void> {
+  try {
+    await ctx.served.registered.store.get(ns, name);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  throw newAlreadyExists({ group: ctx.served.group, resource: ctx.served.resource }, name);
 }
 
 export async function handleUpdate(ctx: RestContext, subresource: '' | 'status' = ''): Promise<void> {
