@@ -1,0 +1,166 @@
+// Real processes for the kube-proxy integration tests: nats-server, the
+// apiserver (service CIDR 127.100.0.0/16, this suite's block), one
+// kube-proxy serving node IPs 127.10.0.20/21 (nodes node-20, node-21), and
+// k8ts/echo processes as endpoints on 127.244.2x.y. Services are
+// selector-less, with EndpointSlices written by the test.
+// Test-only: never import from production code.
+import type { EndpointSlice, Service } from '@k8ts/api';
+import { createApiClient, type ApiClient } from '@k8ts/client';
+import { appBundle, freePort, startNatsServer, startProcess, waitFor, type ManagedProcess, type NatsServerHandle } from '@k8ts/testing';
+import { request } from 'node:http';
+
+export const NODE_IPS = ['127.10.0.20', '127.10.0.21'];
+export const NODE_NAMES = ['node-20', 'node-21'];
+export const SERVICE_CIDR = '127.100.0.0/16';
+
+export interface KubeProxyProcess {
+  proc: ManagedProcess;
+  metricsPort: number;
+  healthPort: number;
+  metrics(): Promise<string>;
+  /** The value of a metric line (name with labels as written), or 0. */
+  metric(nameAndLabels: string): Promise<number>;
+}
+
+export interface ProxyCluster {
+  nats: NatsServerHandle;
+  apiserver: ManagedProcess;
+  client: ApiClient;
+  grpcAddress: string;
+  proxy: KubeProxyProcess;
+  stop(): Promise<void>;
+}
+
+export async function startKubeProxy(grpcAddress: string, natsUrl: string, extraArgs: string[] = []): Promise<KubeProxyProcess> {
+  const metricsPort = await freePort();
+  const healthPort = await freePort();
+  const proc = await startProcess(
+    process.execPath,
+    [
+      await appBundle('kube-proxy'),
+      '--api-address', grpcAddress,
+      '--nats-url', natsUrl,
+      '--node-ip', NODE_IPS.join(','),
+      '--node-names', NODE_NAMES.join(','),
+      '--metrics-bind-address', `127.0.0.1:${metricsPort}`,
+      '--healthz-bind-address', `127.0.0.1:${healthPort}`,
+      '--min-sync-period', '10ms',
+      '--sync-period', '5s',
+      '--log-level', 'info',
+      ...extraArgs,
+    ],
+    {
+      name: 'kube-proxy',
+      env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
+      readyCheck: async () => (await fetch(`http://127.0.0.1:${healthPort}/healthz`)).ok,
+      readyTimeoutMs: 30_000,
+    },
+  );
+  const metrics = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  return {
+    proc,
+    metricsPort,
+    healthPort,
+    metrics,
+    async metric(nameAndLabels: string) {
+      const text = await metrics();
+      const line = text.split('\n').find((l) => l.startsWith(nameAndLabels + ' '));
+      return line ? Number(line.slice(nameAndLabels.length + 1)) : 0;
+    },
+  };
+}
+
+export async function startProxyCluster(): Promise<ProxyCluster> {
+  const nats = await startNatsServer();
+  const stops: (() => Promise<unknown>)[] = [() => nats.stop()];
+  try {
+    const grpcPort = await freePort();
+    const httpPort = await freePort();
+    const apiserver = await startProcess(
+      process.execPath,
+      [await appBundle('apiserver'), '--nats-url', nats.url, '--grpc-port', String(grpcPort), '--secure-port', String(httpPort), '--service-cluster-ip-range', SERVICE_CIDR, '--log-level', 'warn'],
+      { name: 'apiserver', env: { ...process.env, OTEL_SDK_DISABLED: 'true' }, readyCheck: async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).ok, readyTimeoutMs: 30_000 },
+    );
+    stops.unshift(() => apiserver.stop());
+    const grpcAddress = `127.0.0.1:${grpcPort}`;
+    const client = createApiClient({ address: grpcAddress, deadlineMs: 10_000 });
+    const proxy = await startKubeProxy(grpcAddress, nats.url);
+    return {
+      nats,
+      apiserver,
+      client,
+      grpcAddress,
+      proxy,
+      async stop() {
+        client.close();
+        await proxy.proc.stop();
+        for (const s of stops) await s();
+      },
+    };
+  } catch (err) {
+    for (const s of stops) await s().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Starts a k8ts/echo process as the "pod" `name` on ip:port, on `node`. */
+export async function startEcho(name: string, ip: string, port: number, node: string): Promise<ManagedProcess> {
+  return startProcess(process.execPath, [await appBundle('echo')], {
+    name,
+    env: { ...process.env, OTEL_SDK_DISABLED: 'true', POD_IP: ip, PORT: String(port), POD_NAME: name, POD_NAMESPACE: 'default', NODE_NAME: node },
+    readyCheck: async () => (await fetch(`http://${ip}:${port}/healthz`)).ok,
+    readyTimeoutMs: 20_000,
+  });
+}
+
+/** A selector-less Service (the test writes its EndpointSlices). */
+export function selectorless(name: string, spec: Service['spec'] = {}): Service {
+  return { metadata: { name, namespace: 'default' }, spec: { type: 'ClusterIP', ports: [{ port: 80, protocol: 'TCP' }], ...spec } };
+}
+
+export interface SliceEndpoint {
+  ip: string;
+  node: string;
+  ready?: boolean;
+  serving?: boolean;
+  terminating?: boolean;
+}
+
+export function endpointSlice(service: string, ports: { name?: string; port: number; protocol?: string }[], endpoints: SliceEndpoint[], sliceName = `${service}-1`): EndpointSlice {
+  return {
+    metadata: { name: sliceName, namespace: 'default', labels: { 'kubernetes.io/service-name': service, 'endpointslice.kubernetes.io/managed-by': 'test' } },
+    addressType: 'IPv4',
+    ports: ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' })),
+    endpoints: endpoints.map((e) => {
+      const ready = e.ready ?? true;
+      return { addresses: [e.ip], nodeName: e.node, conditions: { ready, serving: e.serving ?? ready, terminating: e.terminating ?? false } };
+    }),
+  };
+}
+
+/** GET http://ip:port/ on a fresh connection (no keep-alive); the answering pod's name. */
+export function whoAnswers(ip: string, port: number, timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: ip, port, path: '/', agent: false, timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`GET ${ip}:${port}: ${res.statusCode}`));
+        try {
+          resolve((JSON.parse(Buffer.concat(chunks).toString()) as { pod: string }).pod);
+        } catch (err) {
+          reject(err);
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${ip}:${port}: timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Waits until GETs through ip:port are answered. */
+export function waitServing(ip: string, port: number, desc: string): Promise<string> {
+  return waitFor(() => whoAnswers(ip, port, 2000), { timeoutMs: 20_000, intervalMs: 50, desc });
+}
