@@ -25,6 +25,10 @@ export interface EndpointsControllerConfig {
   identity: string;
   watchVia: WatchVia;
   maxEndpointsPerSlice: number;
+  /** Concurrent EndpointSlice mirroring syncs (upstream --mirroring-concurrent-service-endpoint-syncs). */
+  mirroringWorkers: number;
+  /** Most addresses mirrored per Endpoints subset (upstream --mirroring-max-endpoints-per-subset). */
+  mirroringMaxEndpointsPerSubset: number;
   logLevel: string;
 }
 
@@ -67,11 +71,15 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     .addOption(new Option('--identity <id>', 'leader election identity (default: hostname_pid)').env('K8TS_IDENTITY'))
     .addOption(new Option('--watch-via <how>', 'informer watches: the NATS change log or the apiserver gRPC watch').env('K8TS_WATCH_VIA').default('nats').choices(['nats', 'grpc']))
     .addOption(new Option('--max-endpoints-per-slice <n>', 'most endpoints per EndpointSlice').env('K8TS_MAX_ENDPOINTS_PER_SLICE').default(100).argParser(int))
+    .addOption(new Option('--mirroring-concurrent-service-endpoint-syncs <n>', 'concurrent EndpointSlice mirroring syncs').env('K8TS_MIRRORING_WORKERS').default(5).argParser(int))
+    .addOption(new Option('--mirroring-max-endpoints-per-subset <n>', 'most addresses mirrored per Endpoints subset').env('K8TS_MIRRORING_MAX_ENDPOINTS_PER_SUBSET').default(1000).argParser(int))
     .addOption(new Option('--log-level <level>', 'pino log level').env('K8TS_LOG_LEVEL').default('info'))
     .exitOverride();
   const o = parseOptions(program, argv, env);
   if (o.workers < 1) throw new Error('--workers must be at least 1');
   if (o.maxEndpointsPerSlice < 1) throw new Error('--max-endpoints-per-slice must be at least 1');
+  if (o.mirroringConcurrentServiceEndpointSyncs < 1) throw new Error('--mirroring-concurrent-service-endpoint-syncs must be at least 1');
+  if (o.mirroringMaxEndpointsPerSubset < 1) throw new Error('--mirroring-max-endpoints-per-subset must be at least 1');
   return {
     apiAddress: o.apiAddress,
     natsUrl: o.natsUrl,
@@ -87,6 +95,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     identity: o.identity || defaultIdentity(),
     watchVia: o.watchVia,
     maxEndpointsPerSlice: o.maxEndpointsPerSlice,
+    mirroringWorkers: o.mirroringConcurrentServiceEndpointSyncs,
+    mirroringMaxEndpointsPerSubset: o.mirroringMaxEndpointsPerSubset,
     logLevel: o.logLevel,
   };
 }

@@ -14,6 +14,7 @@ import {
   createApiClient,
   isDeletedFinalStateUnknown,
   LeaderElector,
+  RateLimitingQueue,
   SharedInformerFactory,
   type ApiClient,
   type DeletedFinalStateUnknown,
@@ -25,11 +26,13 @@ import pino, { type Logger } from 'pino';
 import type { EndpointsControllerConfig } from '../config';
 import { EndpointsController, type EndpointsControllerOptions } from '../controller/endpoints-controller';
 import type { SyncResult } from '../controller/sync-service';
+import { EndpointSliceMirroringController } from '../mirroring/mirroring-controller';
 import { endpointSliceLister, endpointsLister, podLister, serviceLister } from './listers';
 import { ControllerMetrics } from './metrics';
 import { PendingTraces, tracedSync, TracingQueue } from './sync-tracing';
 
 const QUEUE_NAME = 'endpoints';
+const MIRRORING_QUEUE_NAME = 'endpoint_slice_mirroring';
 
 /** The EndpointsController with every sync traced and measured. */
 class InstrumentedEndpointsController extends EndpointsController {
@@ -172,14 +175,41 @@ export class EndpointsControllerManager {
       onUpdate: (o: EndpointSlice, s: EndpointSlice, meta) => t.during(meta, () => controller.onEndpointSliceUpdate(o, s)),
       onDelete: (s, meta) => t.during(meta, () => controller.onEndpointSliceDelete(unwrap(s))),
     });
+    // EndpointSlice mirroring of selectorless Services' Endpoints (same informers, same lease).
+    const mirroring = new EndpointSliceMirroringController({
+      serviceLister: serviceLister(services.lister),
+      endpointsLister: endpointsLister(endpoints.lister),
+      sliceLister: endpointSliceLister(slices.lister),
+      client: this.client,
+      maxEndpointsPerSubset: config.mirroringMaxEndpointsPerSubset,
+      queue: new RateLimitingQueue<string>({ name: MIRRORING_QUEUE_NAME, metrics: this.metrics.queueMetrics(MIRRORING_QUEUE_NAME) }),
+      onSyncError: (key, err, requeues) => logger.warn({ key, requeues, err: errText(err) }, 'mirroring sync failed; retrying'),
+      onDrop: (key, err) => logger.error({ key, err: errText(err) }, 'mirroring sync failed too often; dropped'),
+      onSynced: (key, r) => logger.debug({ key, ...r }, 'mirrored'),
+    });
+    services.addEventHandler({
+      onAdd: (s: Service) => mirroring.onServiceAdd(s),
+      onUpdate: (o: Service, s: Service) => mirroring.onServiceUpdate(o, s),
+      onDelete: (s) => mirroring.onServiceDelete(unwrap(s)),
+    });
+    endpoints.addEventHandler({
+      onAdd: (e: Endpoints) => mirroring.onEndpointsAdd(e),
+      onUpdate: (o: Endpoints, e: Endpoints) => mirroring.onEndpointsUpdate(o, e),
+      onDelete: (e) => mirroring.onEndpointsDelete(unwrap<Endpoints>(e)),
+    });
+    slices.addEventHandler({
+      onAdd: (s: EndpointSlice) => mirroring.onEndpointSliceAdd(s),
+      onUpdate: (o: EndpointSlice, s: EndpointSlice) => mirroring.onEndpointSliceUpdate(o, s),
+      onDelete: (s) => mirroring.onEndpointSliceDelete(unwrap(s)),
+    });
     this.factory.start(this.abort.signal);
-    this.running = this.run(controller, endpoints.lister.listKeys.bind(endpoints.lister)).catch((err) => {
+    this.running = this.run(controller, mirroring, endpoints.lister.listKeys.bind(endpoints.lister)).catch((err) => {
       logger.error({ err: errText(err) }, 'controller loop failed');
       this.opts.onFatal?.();
     });
   }
 
-  private async run(controller: EndpointsController, endpointsKeys: () => string[]): Promise<void> {
+  private async run(controller: EndpointsController, mirroring: EndpointSliceMirroringController, endpointsKeys: () => string[]): Promise<void> {
     const { config, logger } = this;
     const signal = this.abort.signal;
     const synced = await (this.factory as SharedInformerFactory).waitForCacheSync(signal);
@@ -192,9 +222,11 @@ export class EndpointsControllerManager {
       this.leading = true;
       this.metrics.leaderStatus.set({ name: config.leaseName }, 1);
       controller.enqueueAll(endpointsKeys());
+      mirroring.enqueueAll(endpointsKeys());
       const stopWorkers = controller.run(config.workers, leading);
+      const stopMirroring = mirroring.run(config.mirroringWorkers, leading);
       if (!leading.aborted) await new Promise<void>((r) => leading.addEventListener('abort', () => r(), { once: true }));
-      await stopWorkers();
+      await Promise.all([stopWorkers(), stopMirroring()]);
       this.leading = false;
       this.metrics.leaderStatus.set({ name: config.leaseName }, 0);
     };
