@@ -14,7 +14,7 @@ import { handleSubresource } from './handlers/subresources';
 import { handleWatch } from './handlers/watch';
 import { AGGREGATED_DISCOVERY_V2, wantsAggregatedDiscovery } from './negotiation';
 import { openApiDocuments, openApiIndex, type OpenApiDocument } from './openapi/openapi-v3';
-import { type PodConnections, podConnectionsUnavailable } from './pod-connections';
+import { kubeletPodConnections, type PodConnections } from './pod-connections';
 import { parseRequestInfo, type ResourceRequestInfo } from './request-info';
 import { writeJSON, writeStatusError } from './responses';
 import { type ServedResource, servedResources } from './served-resources';
@@ -29,7 +29,7 @@ export interface RestApiOptions {
   bookmarkIntervalMs?: number;
   /** Called once per finished request (not for watches), e.g. for metrics. */
   onRequest?: (verb: string, resource: string, code: number, seconds: number) => void;
-  /** pods/log and pods/exec; default: answer 503. */
+  /** pods/log and pods/exec; default: through the kubelet proxy. */
   podConnections?: PodConnections;
 }
 
@@ -48,7 +48,7 @@ export class RestApi {
     this.resources = servedResources(opts.registry);
     this.openapi = openApiDocuments(this.resources);
     this.now = opts.now ?? (() => new Date());
-    this.pods = opts.podConnections ?? podConnectionsUnavailable;
+    this.pods = opts.podConnections ?? kubeletPodConnections;
   }
 
   /** Number of watch streams open. */
@@ -100,7 +100,8 @@ export class RestApi {
       return;
     }
     this.pods.exec(this.opts.registry, info, url.searchParams, req, socket, head).catch((err: unknown) => {
-      refuse(400, (err as Error).message);
+      this.opts.logger.warn({ err: (err as Error).message, url: req.url }, 'pods/exec failed');
+      socket.destroy();
     });
   }
 

@@ -1,11 +1,10 @@
 // Subresources: */status (get, update; patch in patch.ts), deployments|
 // replicasets/scale (autoscaling/v1 Scale), pods/binding, and the pod
 // connections (log, exec) that go to the pod's kubelet.
-import type { Binding, Node, Pod, Scale } from '@k8ts/api';
+import type { Binding, Scale } from '@k8ts/api';
 import { toJSON } from '@k8ts/api';
 import { newBadRequest, newMethodNotSupported, StatusError } from '@k8ts/apimachinery';
 import { checkFields, parseFieldValidation } from '../field-validation';
-import { containerFor, kubeletAddressOf } from '../kubelet-target';
 import { parseDryRun } from '../query-options';
 import { decodeBody, readBody } from '../request-body';
 import { successStatus, writeJSON } from '../responses';
@@ -76,18 +75,4 @@ async function bind(ctx: RestContext): Promise<void> {
   meta.namespace = ns;
   await ctx.registry.bind(ns, binding, { dryRun });
   writeJSON(ctx.res, 201, { ...successStatus({}), code: 201 });
-}
-
-/** The kubelet serving a pod's logs and exec, and the container addressed. */
-export async function resolveKubeletTarget(ctx: Pick<RestContext, 'registry' | 'info' | 'query'>): Promise<{ host: string; port: number; namespace: string; pod: string; container: string }> {
-  const ns = ctx.info.namespace ?? '';
-  const name = ctx.info.name ?? '';
-  const pod = (await ctx.registry.pods.get(ns, name)) as Pod;
-  const container = containerFor(pod, ctx.query.get('container'));
-  const nodeName = pod.spec?.nodeName;
-  if (!nodeName) throw newBadRequest(`pod ${name} does not have a host assigned`);
-  const node = (await ctx.registry.get('nodes', '').store.get(undefined, nodeName)) as Node;
-  const address = kubeletAddressOf(node);
-  if (!address) throw newBadRequest(`node ${nodeName} has no address for its kubelet`);
-  return { ...address, namespace: ns, pod: name, container };
 }
