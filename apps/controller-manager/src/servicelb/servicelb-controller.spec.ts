@@ -72,6 +72,21 @@ describe('ServiceLBController.sync', () => {
     expect(events.at(-1)).toMatchObject({ name: 'b', type: 'Warning', reason: 'AllocationFailed' });
   });
 
+  it('a Service that found the pool full is synced again as soon as an address is freed', async () => {
+    const { controller, lister, writes } = setup([lb('a'), lb('b')], { pool: '10.0.0.7/32' });
+    await controller.sync('default/a');
+    await expect(controller.sync('default/b')).rejects.toThrow(AllocationFailedError);
+    expect(controller.queue.len()).toBe(0);
+    lister.delete('default/a');
+    await controller.sync('default/a');
+    expect(controller.queue.len()).toBe(1);
+    const key = (await controller.queue.get()) as string;
+    expect(key).toBe('default/b');
+    await controller.sync(key);
+    expect(writes.at(-1)?.metadata?.name).toBe('b');
+    expect(writes.at(-1)?.status?.loadBalancer?.ingress?.[0]?.ip).toBe('10.0.0.7');
+  });
+
   it('releases on delete so the address can be reused', async () => {
     const { controller, lister, writes } = setup([lb('a')], { pool: '10.0.0.7/32' });
     await controller.sync('default/a');

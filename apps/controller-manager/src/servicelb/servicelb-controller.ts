@@ -53,6 +53,8 @@ export class ServiceLBController {
   readonly queue: RateLimitingQueue<string>;
   private readonly log: ServiceLBLogger;
   private rebuilt = false;
+  /** Services waiting for an address (allocation failed): synced again whenever one is freed. */
+  private readonly waiting = new Set<string>();
 
   constructor(private readonly opts: ServiceLBControllerOptions) {
     this.queue = opts.queue ?? new RateLimitingQueue<string>({ name: 'servicelb' });
@@ -84,17 +86,20 @@ export class ServiceLBController {
     this.rebuild();
     const svc = this.opts.serviceLister.get(key);
     const plan = planLoadBalancer(key, svc, this.opts.pool);
+    if (plan.action !== 'fail') this.waiting.delete(key);
     switch (plan.action) {
       case 'none':
         break;
       case 'release':
         this.log.info({ service: key, ip: plan.ip }, 'released LoadBalancer address');
+        for (const other of this.waiting) this.queue.add(other);
         if (plan.typeChanged && svc) {
           this.opts.recorder.event(svc, 'Normal', 'DeletingLoadBalancer', 'Deleting load balancer');
           this.opts.recorder.event(svc, 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer');
         }
         break;
       case 'fail':
+        this.waiting.add(key);
         if (svc) this.opts.recorder.event(svc, 'Warning', plan.reason, plan.message);
         throw new AllocationFailedError(key, plan.message);
       case 'ensure':
