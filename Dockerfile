@@ -57,7 +57,6 @@ RUN if ! command -v nats-server >/dev/null; then \
 WORKDIR /app
 ENV NODE_ENV=production \
     K8TS_ECHO_ENTRY=/app/dist/apps/echo/main.js
-COPY package.json ./
 COPY --from=deps /src/node_modules ./node_modules
 COPY tools/compose-e2e/port-publisher.mjs ./bin/port-publisher.mjs
 COPY --from=build /src/dist/apps ./dist/apps
