@@ -187,18 +187,27 @@ describe('a Deployment behind a LoadBalancer Service', () => {
         }
       }
     })();
-    await stack.client.pods.delete(NS, victim.metadata?.name ?? '');
-    const replacement = await waitFor(
-      async () => (await readyPods('api')).find((p) => !before.some((b) => b.metadata?.name === p.metadata?.name)),
-      { timeoutMs: 60_000, intervalMs: 250, desc: 'a ready replacement pod' },
-    );
-    await waitFor(() => get(clusterIP, 80).then((r) => r.pod === replacement.metadata?.name || undefined).catch(() => undefined), {
-      timeoutMs: 30_000,
-      intervalMs: 20,
-      desc: 'the replacement answering through the ClusterIP',
-    });
-    stop = true;
-    await load;
+    let replacement: Pod;
+    try {
+      await stack.client.pods.delete(NS, victim.metadata?.name ?? '');
+      replacement = await waitFor(
+        async () => (await readyPods('api')).find((p) => !before.some((b) => b.metadata?.name === p.metadata?.name)),
+        { timeoutMs: 60_000, intervalMs: 250, desc: 'a ready replacement pod' },
+      );
+      const name = replacement.metadata?.name;
+      await waitFor(() => get(clusterIP, 80).then((r) => r.pod === name || undefined).catch(() => undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 20,
+        desc: `the replacement ${name} (${replacement.status?.podIP}) answering through the ClusterIP`,
+      }).catch(async (err: Error) => {
+        const slices = await stack.client.endpointSlices.list({ namespace: NS, labelSelector: 'kubernetes.io/service-name=api' });
+        const eps = slices.items.flatMap((s) => (s.endpoints ?? []).map((e) => `${e.addresses?.join(',')}${e.conditions?.ready ? '' : '(not ready)'}`));
+        throw new Error(`${err.message}; EndpointSlice endpoints: ${eps.join(' ')}`);
+      });
+    } finally {
+      stop = true;
+      await load;
+    }
     expect(replacement.status?.podIP).not.toBe(victim.status?.podIP);
     expect(ok).toBeGreaterThan(0);
     expect(failures).toEqual([]);

@@ -45,6 +45,8 @@ export async function startStack(): Promise<Stack> {
   let client: ApiClient | undefined;
 
   const stopAll = async (): Promise<string[]> => {
+    // No ReplicaSet may replace the pods being deleted.
+    await processes.get('controller-manager')?.stop();
     if (client) {
       const c = client;
       const { items } = await c.pods.list({}).catch(() => ({ items: [] as Pod[] }));
@@ -64,6 +66,14 @@ export async function startStack(): Promise<Stack> {
           return false;
         }
       });
+    // Reported to the test, and killed regardless so nothing outlives the suite.
+    for (const pid of leftovers) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     rmSync(rootDir, { recursive: true, force: true });
     return leftovers;
   };
