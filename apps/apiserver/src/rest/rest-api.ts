@@ -16,6 +16,7 @@ import { AGGREGATED_DISCOVERY_V2, wantsAggregatedDiscovery } from './negotiation
 import { openApiDocuments, openApiIndex, type OpenApiDocument } from './openapi/openapi-v3';
 import { kubeletPodConnections, type PodConnections } from './pod-connections';
 import { parseRequestInfo, type ResourceRequestInfo } from './request-info';
+import { inRestSpan } from './request-span';
 import { writeJSON, writeStatusError } from './responses';
 import { type ServedResource, servedResources } from './served-resources';
 
@@ -75,7 +76,8 @@ export class RestApi {
       }
       verb = info.verb;
       resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
-      await this.resourceRequest(req, res, url.searchParams, info);
+      if (info.verb === 'watch') await this.resourceRequest(req, res, url.searchParams, info);
+      else await inRestSpan(req, res, info, () => this.resourceRequest(req, res, url.searchParams, info));
     })()
       .catch((err: unknown) => {
         if (!(err instanceof StatusError)) this.opts.logger.error({ err, method: req.method, url: req.url }, 'REST request failed with an internal error');
