@@ -118,7 +118,7 @@ describe('kube-dns registration', () => {
     {
       desc: 'update conflicts once: retried',
       setup: () => {
-        const f = fakeClient(desiredKubeDnsService(spec), desiredKubeDnsEndpoints({ ...spec, dnsAddress: '127.53.0.2' }));
+        const f = fakeClient(desiredKubeDnsService(spec), desiredKubeDnsEndpoints({ ...spec, dnsPort: 1234 }));
         f.endpoints.failures.push({ verb: 'update', err: newConflict({ group: '', resource: 'endpoints' }, 'kube-dns', 'x') });
         return f;
       },
@@ -140,6 +140,28 @@ describe('kube-dns registration', () => {
     expect(err).toBeInstanceOf(ClusterIPMismatchError);
     expect((err as Error).message).toContain('127.96.0.99');
     expect(f.services.calls).toEqual(['get']);
+    expect(f.endpoints.stored?.subsets).toEqual(desiredKubeDnsEndpoints(spec).subsets);
+  });
+
+  it('two replicas (own bind addresses, shared port and metrics host) each keep their own entries without undoing the other', async () => {
+    const a = spec;
+    const b: KubeDnsSpec = { ...spec, dnsAddress: '127.53.0.2', metricsPort: 9154 };
+    const f = fakeClient();
+    await ensureKubeDns(f.client, a);
+    await expect(ensureKubeDns(f.client, b)).resolves.toEqual({ service: 'updated', endpoints: 'updated' });
+    // b's targetPort for metrics differs: the Service follows the last writer, the Endpoints hold both.
+    const subsets = () => f.endpoints.stored?.subsets?.map((s) => `${s.addresses?.map((x) => x.ip).join('+')} ${s.ports?.map((p) => `${p.name}/${p.port}`).join(',')}`);
+    expect(subsets()).toEqual(['127.53.0.1+127.53.0.2 dns/5353,dns-tcp/5353', '127.0.0.1 metrics/9153', '127.0.0.1 metrics/9154']);
+    const calls = f.endpoints.calls.length;
+    await expect(ensureKubeDns(f.client, b)).resolves.toMatchObject({ endpoints: 'unchanged' });
+    expect(f.endpoints.calls.slice(calls)).toEqual(['get']);
+    await deregisterKubeDns(f.client, b);
+    expect(subsets()).toEqual(['127.53.0.1 dns/5353,dns-tcp/5353', '127.0.0.1 metrics/9153']);
+  });
+
+  it('a restart on another port replaces its own stale entries', async () => {
+    const f = fakeClient(desiredKubeDnsService(spec), desiredKubeDnsEndpoints({ ...spec, dnsPort: 1234 }));
+    await ensureKubeDns(f.client, spec);
     expect(f.endpoints.stored?.subsets).toEqual(desiredKubeDnsEndpoints(spec).subsets);
   });
 

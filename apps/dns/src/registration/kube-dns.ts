@@ -9,8 +9,10 @@
 // what is missing (AlreadyExists from a racing writer is not an error),
 // updating what drifted (Conflict is retried), and never changing a
 // ClusterIP: a kube-dns Service with another ClusterIP is a
-// ClusterIPMismatchError.
-import { deepCopy, intOrString, intOrStringValue, type Endpoints, type EndpointSubset, type Service, type ServicePort } from '@k8ts/api';
+// ClusterIPMismatchError. Several dns processes may register (each with its
+// own --bind-address, the same --port): each one only adds and removes its
+// own addresses in the Endpoints.
+import { deepCopy, intOrString, intOrStringValue, type EndpointAddress, type EndpointPort, type Endpoints, type EndpointSubset, type Service, type ServicePort } from '@k8ts/api';
 import { isAlreadyExists, isConflict, isNotFound, semanticEqual } from '@k8ts/apimachinery';
 
 export const KUBE_DNS_NAMESPACE = 'kube-system';
@@ -75,7 +77,7 @@ export function desiredKubeDnsEndpoints(spec: KubeDnsSpec): Endpoints {
           { addresses: [{ ip: spec.dnsAddress }], ports: dnsPorts },
           { addresses: [{ ip: spec.metricsAddress }], ports: [metricsPort] },
         ];
-  return { metadata: { name: KUBE_DNS_NAME, namespace: KUBE_DNS_NAMESPACE, labels: { ...KUBE_DNS_LABELS } }, subsets };
+  return { metadata: { name: KUBE_DNS_NAME, namespace: KUBE_DNS_NAMESPACE, labels: { ...KUBE_DNS_LABELS } }, subsets: mergeSubsets([], subsets, () => false) };
 }
 
 function labelsMissing(current: Record<string, string> | undefined, want: Record<string, string> | undefined): boolean {
@@ -102,13 +104,66 @@ export function serviceUpdate(current: Service, desired: Service): Service | und
   return next;
 }
 
-/** The update that makes `current` match `desired`, or undefined when it already does. */
-export function endpointsUpdate(current: Endpoints, desired: Endpoints): Endpoints | undefined {
+/** Whether an address listed with a port set (portSetKey) is this process's. */
+export type OwnAddress = (ip: string, portsKey: string) => boolean;
+
+function portSetKey(ports: readonly EndpointPort[]): string {
+  return JSON.stringify(ports.map((p) => [p.name ?? '', p.port ?? 0, p.protocol ?? 'TCP']).sort());
+}
+
+/**
+ * This process's entries: anything at its DNS bind address (unique per
+ * replica; stale ports of an earlier run go too), and its metrics address
+ * with exactly its metrics port (replicas usually share 127.0.0.1 there).
+ */
+export function ownAddresses(spec: KubeDnsSpec): OwnAddress {
+  const metricsKey = portSetKey([{ name: 'metrics', port: spec.metricsPort, protocol: 'TCP' }]);
+  return (ip, key) => ip === spec.dnsAddress || (ip === spec.metricsAddress && key === metricsKey);
+}
+
+/**
+ * The subsets of `current` with this process's addresses replaced by
+ * `ours`: addresses of other dns replicas (other bind addresses) are kept,
+ * so replicas do not undo each other's writes. The result is canonical
+ * (subsets grouped by port set and ordered by it, addresses by IP), so a
+ * current object in canonical form compares equal and is not rewritten.
+ */
+export function mergeSubsets(current: EndpointSubset[] | undefined, ours: EndpointSubset[], isOwn: OwnAddress): EndpointSubset[] {
+  type Group = { ports: EndpointPort[]; ready: Map<string, EndpointAddress>; notReady: Map<string, EndpointAddress> };
+  const groups = new Map<string, Group>();
+  const add = (subset: EndpointSubset, skipOwn: boolean) => {
+    const ports = subset.ports ?? [];
+    const key = portSetKey(ports);
+    const own = (a: EndpointAddress) => skipOwn && isOwn(a.ip ?? '', key);
+    let g = groups.get(key);
+    if (!g) {
+      g = { ports, ready: new Map(), notReady: new Map() };
+      groups.set(key, g);
+    }
+    for (const a of subset.addresses ?? []) if (!own(a)) g.ready.set(a.ip ?? '', a);
+    for (const a of subset.notReadyAddresses ?? []) if (!own(a)) g.notReady.set(a.ip ?? '', a);
+  };
+  for (const subset of current ?? []) add(subset, true);
+  for (const subset of ours) add(subset, false);
+  const byIP = (a: EndpointAddress, b: EndpointAddress) => ((a.ip ?? '') < (b.ip ?? '') ? -1 : (a.ip ?? '') > (b.ip ?? '') ? 1 : 0);
+  return [...groups.entries()]
+    .filter(([, g]) => g.ready.size + g.notReady.size > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, g]) => ({
+      addresses: [...g.ready.values()].sort(byIP),
+      ...(g.notReady.size ? { notReadyAddresses: [...g.notReady.values()].sort(byIP) } : {}),
+      ports: deepCopy(g.ports),
+    }));
+}
+
+/** The update that puts this process's addresses (and only those) of `desired` into `current`, or undefined when it is there. */
+export function endpointsUpdate(current: Endpoints, desired: Endpoints, isOwn: OwnAddress): Endpoints | undefined {
+  const subsets = mergeSubsets(current.subsets, desired.subsets ?? [], isOwn);
   const labels = labelsMissing(current.metadata?.labels, desired.metadata?.labels);
-  if (!labels && semanticEqual(normalizeSubsets(current.subsets), normalizeSubsets(desired.subsets))) return undefined;
+  if (!labels && semanticEqual(normalizeSubsets(current.subsets), normalizeSubsets(subsets))) return undefined;
   const next = deepCopy(current);
   next.metadata = { ...next.metadata, labels: { ...next.metadata?.labels, ...desired.metadata?.labels } };
-  next.subsets = deepCopy(desired.subsets);
+  next.subsets = subsets;
   return next;
 }
 
@@ -187,7 +242,8 @@ export async function ensureKubeDns(client: KubeDnsClient, spec: KubeDnsSpec): P
   } catch (err) {
     serviceError = err;
   }
-  const endpoints = await ensureObject(client.endpoints, desiredEndpoints, (cur) => endpointsUpdate(cur, desiredEndpoints));
+  const own = ownAddresses(spec);
+  const endpoints = await ensureObject(client.endpoints, desiredEndpoints, (cur) => endpointsUpdate(cur, desiredEndpoints, own));
   if (serviceError) throw serviceError;
   return { service, endpoints };
 }
@@ -201,10 +257,7 @@ export async function deregisterKubeDns(client: KubeDnsClient, spec: KubeDnsSpec
     if (isNotFound(err)) return false;
     throw err;
   }
-  const ours = new Set([spec.dnsAddress, spec.metricsAddress]);
-  const subsets = (current.subsets ?? [])
-    .map((s) => ({ ...s, addresses: (s.addresses ?? []).filter((a) => !ours.has(a.ip ?? '')) }))
-    .filter((s) => s.addresses.length > 0 || (s.notReadyAddresses ?? []).length > 0);
+  const subsets = mergeSubsets(current.subsets, [], ownAddresses(spec));
   if (semanticEqual(normalizeSubsets(subsets), normalizeSubsets(current.subsets))) return false;
   await client.endpoints.update({ ...deepCopy(current), subsets });
   return true;
