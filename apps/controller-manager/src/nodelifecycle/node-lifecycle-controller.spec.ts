@@ -139,6 +139,25 @@ describe('NodeLifecycleController', () => {
     expect(events).toContain('Node node-50 Normal NodeReady');
   });
 
+  it('pods are not marked not ready once the Lease renews again, even before the kubelet reports Ready', async () => {
+    const { clock, controller, addNode, renewLease, addPod, writes } = setup();
+    addNode('node-54');
+    renewLease('node-54');
+    await controller.syncNode('node-54');
+    clock.advance(GRACE_MS + 1_000);
+    await controller.syncNode('node-54');
+    expect(writes[0]).toBe('status node-54');
+    // A pod bound meanwhile is marked while the node stays silent...
+    addPod('late', 'node-54');
+    clock.advance(1_000);
+    expect((await controller.syncNode('node-54')).podsMarkedNotReady).toBe(1);
+    // ...but not after the kubelet renewed its Lease (its status write is still on the way).
+    addPod('later', 'node-54');
+    renewLease('node-54');
+    clock.advance(1_000);
+    expect(await controller.syncNode('node-54')).toEqual({ statusUpdated: false, taintsUpdated: false, podsMarkedNotReady: 0 });
+  });
+
   it('a pod on a tainted node waits in the eviction queue until its toleration runs out', async () => {
     const { clock, nodes, controller, addNode, addPod } = setup();
     addNode('node-51');

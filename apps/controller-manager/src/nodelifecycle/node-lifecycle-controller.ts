@@ -179,7 +179,11 @@ export class NodeLifecycleController {
       this.log.info({ node: name, taints: taints.map((t) => `${t.key}:${t.effect}`) }, 'node taints updated');
     }
 
-    if (h.currentReady?.status === 'Unknown') result.podsMarkedNotReady = await this.markPodsNotReady(name, now);
+    // Only while the node is silent right now: once its Lease renews again the
+    // kubelet is back and about to report its pods itself (writing Ready=False
+    // then would race with its Ready=True).
+    const silent = now > h.health.probeTimestamp + this.opts.nodeMonitorGracePeriodMs;
+    if (h.currentReady?.status === 'Unknown' && silent) result.podsMarkedNotReady = await this.markPodsNotReady(name, now);
     return result;
   }
 

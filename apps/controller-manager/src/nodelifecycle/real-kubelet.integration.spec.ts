@@ -3,11 +3,13 @@
 // its Lease stops renewing), so node-51 goes Unknown, is tainted, its pods
 // go Ready=False and the intolerant one is evicted; SIGCONT brings the
 // kubelet back, the taints go, the kubelet tears the evicted pod down and
-// reports the surviving pod Ready again. Every pod process is gone at the end.
+// reports the surviving pod Ready again. Then a Foreground delete of a
+// ReplicaSet whose pod runs there: the ReplicaSet waits for the kubelet's
+// graceful teardown of the pod. Every pod process is gone at the end.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Node, Pod } from '@k8ts/api';
+import type { Node, Pod, ReplicaSet } from '@k8ts/api';
 import { isNotFound } from '@k8ts/apimachinery';
 import { appBundle, freePort, type ManagedProcess, newNamespace, newPod, startProcess, waitFor } from '@k8ts/testing';
 import { startControlPlane, startControllerManager, type ControlPlane, type ControllerManagerProcess } from '../testing/control-plane';
@@ -29,7 +31,7 @@ beforeAll(async () => {
   await cp.client.namespaces.create(newNamespace(NS));
   cm = await startControllerManager(cp, {
     identity: 'cm-kubelet-1',
-    controllers: 'nodelifecycle',
+    controllers: 'nodelifecycle,garbagecollector',
     extraArgs: ['--node-monitor-grace-period', '4', '--node-monitor-period', '1', '--default-unreachable-toleration-seconds', '4', '--default-not-ready-toleration-seconds', '4'],
   });
   rootDir = mkdtempSync(join(tmpdir(), `k8ts-cm-${NODE}-`));
@@ -134,4 +136,38 @@ it('a frozen kubelet: node Unknown + unreachable taints, pods not ready, intoler
   );
   await waitFor(async () => (await pod('doomed')) === undefined, { ...WAIT, desc: 'doomed torn down by the kubelet' });
   await waitFor(async () => podReady((await pod('survivor')) as Pod) === 'True', { ...WAIT, desc: 'survivor Ready again' });
+});
+
+it('Foreground delete of a ReplicaSet waits for the graceful teardown of its running pod', async () => {
+  const rs: ReplicaSet = await cp.client.replicaSets.create({
+    metadata: { name: 'fg', namespace: NS },
+    spec: { replicas: 0, selector: { matchLabels: { rs: 'fg' } }, template: { metadata: { labels: { rs: 'fg' } }, spec: { containers: [{ name: 'app', image: 'k8ts/echo' }] } } },
+  });
+  const p = newPod({ name: 'fg-0', namespace: NS, nodeName: NODE, labels: { rs: 'fg' } });
+  p.metadata = { ...p.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'fg', uid: rs.metadata?.uid, controller: true, blockOwnerDeletion: true }] };
+  await cp.client.pods.create(p);
+  await waitFor(async () => podReady((await pod('fg-0')) as Pod) === 'True', { ...WAIT, desc: 'fg-0 Ready' });
+
+  await cp.client.replicaSets.delete(NS, 'fg', { propagationPolicy: 'Foreground' });
+  // The pod is terminating (graceful, the kubelet stops it) while the ReplicaSet waits for it.
+  const terminating = await waitFor(async () => {
+    const cur = await pod('fg-0');
+    return cur?.metadata?.deletionTimestamp ? cur : undefined;
+  }, { ...WAIT, desc: 'fg-0 terminating' });
+  expect(terminating.metadata?.deletionGracePeriodSeconds).toBeGreaterThan(0);
+  const owner = await cp.client.replicaSets.get(NS, 'fg');
+  expect(owner.metadata?.finalizers).toContain('foregroundDeletion');
+  await waitFor(async () => (await pod('fg-0')) === undefined, { ...WAIT, desc: 'fg-0 gone' });
+  await waitFor(
+    async () => {
+      try {
+        await cp.client.replicaSets.get(NS, 'fg');
+        return false;
+      } catch (err) {
+        if (isNotFound(err)) return true;
+        throw err;
+      }
+    },
+    { ...WAIT, desc: 'ReplicaSet fg gone after its pod' },
+  );
 });
