@@ -101,10 +101,6 @@ export function createExecStreamHandler(opts: ExecStreamOptions): ExecStreamHand
     const [ns, pod, container = ''] = parts;
     const command = url.searchParams.getAll('command');
     if (command.length === 0) return rejectUpgrade(socket, 400, 'you must specify at least one command for the container');
-    if ((req.headers['upgrade'] ?? '').toLowerCase() !== 'websocket') return rejectUpgrade(socket, 400, 'unable to upgrade: only websocket streams are supported');
-    if (!negotiateProtocol(offeredProtocols(req))) {
-      return rejectUpgrade(socket, 400, `unable to upgrade: unable to negotiate protocol: client supports ${JSON.stringify(offeredProtocols(req))}, server supports ["v5.channel.k8s.io","v4.channel.k8s.io"]`);
-    }
     const ref = await opts.findContainer(ns, pod, container || undefined);
     if (!ref) return rejectUpgrade(socket, 404, `container "${container}" in pod "${pod}" (namespace "${ns}") not found`);
     const state = await opts.runtime.containerStatus(ref.containerId).then(
@@ -112,6 +108,11 @@ export function createExecStreamHandler(opts: ExecStreamOptions): ExecStreamHand
       () => 'unknown',
     );
     if (state !== 'running') return rejectUpgrade(socket, 400, `container "${container}" in pod "${pod}" is not running`);
+    // Protocol last: a client that falls back from WebSocket to SPDY then sees the container problem twice, not a protocol error.
+    if ((req.headers['upgrade'] ?? '').toLowerCase() !== 'websocket') return rejectUpgrade(socket, 400, 'unable to upgrade: only websocket streams are supported');
+    if (!negotiateProtocol(offeredProtocols(req))) {
+      return rejectUpgrade(socket, 400, `unable to upgrade: unable to negotiate protocol: client supports ${JSON.stringify(offeredProtocols(req))}, server supports ["v5.channel.k8s.io","v4.channel.k8s.io"]`);
+    }
     wss.handleUpgrade(req, socket, head, (ws) => run(ws, ref.containerId, command, url.searchParams));
   };
 
