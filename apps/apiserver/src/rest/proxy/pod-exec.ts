@@ -1,5 +1,5 @@
 // pods/exec: kubectl's WebSocket upgrade (v5.channel.k8s.io, falling back to
-// v4) is relayed to the kubelet's streaming exec endpoint, which speaks the
+// v4; SPDY is refused by the kubelet) is relayed to the kubelet's streaming exec endpoint, which speaks the
 // same protocol. Like upstream's upgrade-aware proxy, the kubelet's 101
 // response and every frame after it pass through unchanged; a refusal
 // before the upgrade becomes a Status response.
@@ -36,12 +36,14 @@ export function proxyPodExecUpgrade(req: IncomingMessage, socket: Duplex, head: 
   socket.on('error', () => undefined);
   const invalidOpts = validatePodExecOptions(query);
   if (invalidOpts) return writeStatusToSocket(socket, invalidOpts);
-  if ((req.headers['upgrade'] ?? '').toLowerCase() !== 'websocket') {
-    return writeStatusToSocket(socket, newBadRequest('Upgrade request required: pods/exec is served over WebSocket (v5.channel.k8s.io, v4.channel.k8s.io)'));
-  }
+  // Any upgrade goes to the kubelet, which checks the container before the
+  // protocol: kubectl retries a refused WebSocket upgrade over SPDY and shows
+  // the second error, so both must name the real problem.
+  const upgrade = req.headers['upgrade'];
+  if (!upgrade) return writeStatusToSocket(socket, newBadRequest('Upgrade request required'));
   const path = kubeletPath('exec', target, pickQuery(query, EXEC_PARAMS));
   const url = `http://${hostPort(target)}${path}`;
-  const headers: Record<string, string> = { connection: 'Upgrade', upgrade: 'websocket', host: hostPort(target) };
+  const headers: Record<string, string> = { connection: 'Upgrade', upgrade: Array.isArray(upgrade) ? upgrade[0] : upgrade, host: hostPort(target) };
   for (const h of FORWARDED_HEADERS) {
     const v = req.headers[h];
     if (v !== undefined) headers[h] = Array.isArray(v) ? v.join(', ') : v;

@@ -72,7 +72,8 @@ async function startFront(): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://f');
     const container = url.searchParams.get('container') ?? 'web';
     const port = url.searchParams.get('port');
-    proxyPodLog(req, res, target({ container, ...(port ? { port: Number(port) } : {}) }), url.searchParams).catch((err: unknown) => {
+    const waitingReason = url.searchParams.get('waiting') ?? undefined;
+    proxyPodLog(req, res, target({ container, waitingReason, ...(port ? { port: Number(port) } : {}) }), url.searchParams).catch((err: unknown) => {
       const s = err as StatusError;
       res.writeHead(s.code, { 'content-type': 'application/json' }).end(JSON.stringify(s.toJSON()));
     });
@@ -143,6 +144,7 @@ describe('proxyPodLog', () => {
 
   it.each([
     { desc: 'container not created yet → 400 waiting to start', path: '/log?container=init', status: 400, reason: 'BadRequest', message: 'container "init" in pod "web" is waiting to start: ContainerCreating' },
+    { desc: 'image pull failure → 400 in upstream words', path: '/log?container=init&waiting=ErrImagePull', status: 400, reason: 'BadRequest', message: 'container "init" in pod "web" is waiting to start: image can\'t be pulled' },
     { desc: 'negative tailLines → 422', path: '/log?tailLines=-1', status: 422, reason: 'Invalid', message: 'PodLogOptions "" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0' },
     { desc: 'sinceSeconds with sinceTime → 422', path: '/log?sinceSeconds=5&sinceTime=2026-01-01T00:00:00Z', status: 422, reason: 'Invalid', message: expect.stringContaining('at most one of `sinceTime` or `sinceSeconds`') },
     { desc: 'kubelet unreachable → 500', path: '/log?port=1', status: 500, reason: 'InternalError', message: expect.stringContaining('error trying to reach service') },
