@@ -148,8 +148,9 @@ describe('kube-dns registration', () => {
     const b: KubeDnsSpec = { ...spec, dnsAddress: '127.53.0.2', metricsPort: 9154 };
     const f = fakeClient();
     await ensureKubeDns(f.client, a);
-    await expect(ensureKubeDns(f.client, b)).resolves.toEqual({ service: 'updated', endpoints: 'updated' });
-    // b's targetPort for metrics differs: the Service follows the last writer, the Endpoints hold both.
+    // b's metrics port differs: the Service keeps the first writer's targetPort (no tug of war), the Endpoints hold both.
+    await expect(ensureKubeDns(f.client, b)).resolves.toEqual({ service: 'unchanged', endpoints: 'updated' });
+    await expect(ensureKubeDns(f.client, a)).resolves.toEqual({ service: 'unchanged', endpoints: 'unchanged' });
     const subsets = () => f.endpoints.stored?.subsets?.map((s) => `${s.addresses?.map((x) => x.ip).join('+')} ${s.ports?.map((p) => `${p.name}/${p.port}`).join(',')}`);
     expect(subsets()).toEqual(['127.53.0.1+127.53.0.2 dns/5353,dns-tcp/5353', '127.0.0.1 metrics/9153', '127.0.0.1 metrics/9154']);
     const calls = f.endpoints.calls.length;

@@ -84,8 +84,15 @@ function labelsMissing(current: Record<string, string> | undefined, want: Record
   return Object.entries(want ?? {}).some(([k, v]) => current?.[k] !== v);
 }
 
+/**
+ * What must match in a Service port. The metrics targetPort is not
+ * compared: replicas share --port but may serve metrics on different ports,
+ * and would otherwise rewrite it in turn forever (the Endpoints carry every
+ * replica's real metrics port anyway).
+ */
 function portKey(p: ServicePort): string {
-  return JSON.stringify([p.name ?? '', p.port, p.protocol ?? 'TCP', intOrStringValue(p.targetPort)]);
+  const target = p.name === 'metrics' ? undefined : intOrStringValue(p.targetPort);
+  return JSON.stringify([p.name ?? '', p.port, p.protocol ?? 'TCP', target]);
 }
 
 /** The update that makes `current` match `desired`, or undefined when it already does. */
