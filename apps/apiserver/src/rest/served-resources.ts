@@ -46,7 +46,6 @@ function subresourcesOf(r: RegisteredResource): ServedSubresource[] {
   }
   if (has('scale')) subs.push({ name: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: STATUS_VERBS });
   if (has('status')) subs.push({ name: 'status', kind: own, verbs: STATUS_VERBS });
-  if (has('finalize')) subs.push({ name: 'finalize', kind: own, verbs: ['update'] });
   return subs.sort((a, b) => a.name.localeCompare(b.name));
 }
 

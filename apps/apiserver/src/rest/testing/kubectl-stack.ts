@@ -1,6 +1,7 @@
 // The stack the kubectl e2e spec drives, as real processes: nats-server, the
 // apiserver (REST on its --secure-port), the scheduler and one kubelet
-// (node-40, pods as real processes). Address block of the REST/kubectl
+// (node-40, pods as real processes), and the controller-manager's
+// ReplicaSet and Deployment controllers. Address block of the REST/kubectl
 // suite: service CIDR 127.102.0.0/16, nodes node-40..49.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,6 +60,12 @@ export async function startKubectlStack(): Promise<KubectlStack> {
     procs.push(
       await startProcess(process.execPath, [await appBundle('scheduler'), '--api-address', apiAddress, '--nats-url', nats.url, '--port', '0', '--leader-elect', 'false', '--log-level', 'warn'], { name: 'scheduler', env }),
     );
+    const controllerManager = await startProcess(
+      process.execPath,
+      [await appBundle('controller-manager'), '--api-address', apiAddress, '--nats-url', nats.url, '--port', String(await freePort()), '--controllers', 'replicaset,deployment', '--leader-elect', 'false', '--log-level', 'warn'],
+      { name: 'controller-manager', env },
+    );
+    procs.push(controllerManager);
     const rootDir = join(workDir, 'kubelet');
     const healthzPort = await freePort();
     procs.push(
@@ -114,6 +121,8 @@ export async function startKubectlStack(): Promise<KubectlStack> {
       },
       async stop() {
         for (const s of [...streams]) await s.stop();
+        // No controller may replace the pods deleted next.
+        await controllerManager.stop();
         // Pods first, so the kubelet tears their processes down.
         await kubectl(['delete', 'pods', '--all', '-A', '--grace-period=1', '--wait=true', '--timeout=30s'], { timeoutMs: 40_000 });
         for (const p of procs.reverse()) await p.stop();
