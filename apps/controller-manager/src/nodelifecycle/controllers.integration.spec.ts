@@ -185,6 +185,34 @@ describe('garbage collector', () => {
     await waitFor(() => rsGone(rs), { ...WAIT, desc: 'fg deleted once its pods are gone' });
   });
 
+  it('Foreground through two levels: the Deployment stays terminating until its ReplicaSet and pods are gone', async () => {
+    const deploy = await cp.client.deployments.create({
+      metadata: { name: 'cascade', namespace: NS },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'cascade' } },
+        template: { metadata: { labels: { app: 'cascade' } }, spec: { containers: [{ name: 'app', image: 'k8ts/echo' }] } },
+      },
+    });
+    const rsSpec = newReplicaSet('cascade-rs');
+    rsSpec.metadata = {
+      ...rsSpec.metadata,
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cascade', uid: deploy.metadata?.uid, controller: true, blockOwnerDeletion: true }],
+    };
+    const rs = await cp.client.replicaSets.create(rsSpec);
+    const pods: Pod[] = [];
+    for (let i = 0; i < 2; i++) {
+      const pod = newPod({ name: `cascade-${i}`, namespace: NS, labels: { rs: 'cascade-rs' } });
+      pod.metadata = { ...pod.metadata, ownerReferences: [ownerRef(rs)] };
+      pods.push(await cp.client.pods.create(pod));
+    }
+    const terminating = await cp.client.deployments.delete(NS, 'cascade', { propagationPolicy: 'Foreground' });
+    expect(terminating.metadata?.finalizers).toContain('foregroundDeletion');
+    await waitFor(async () => (await Promise.all(pods.map(podGone))).every(Boolean), { ...WAIT, desc: 'cascade pods deleted' });
+    await waitFor(() => rsGone(rs), { ...WAIT, desc: 'cascade ReplicaSet deleted' });
+    await waitFor(() => gone(() => cp.client.deployments.get(NS, 'cascade')), { ...WAIT, desc: 'cascade Deployment deleted last' });
+  });
+
   it('Orphan: the ReplicaSet goes, its pods stay without the ownerReference', async () => {
     const { rs, pods } = await withPods('orph', 2);
     await cp.client.replicaSets.delete(NS, 'orph', { propagationPolicy: 'Orphan' });
