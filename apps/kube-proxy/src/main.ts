@@ -2,6 +2,7 @@
 // on SIGINT/SIGTERM (listeners closed, exit 0). No logic lives here.
 // Telemetry starts in ./telemetry, which must stay the first import.
 import { telemetry } from './telemetry';
+import { CommanderError } from 'commander';
 import pino from 'pino';
 import { KubeProxyServer } from './app/kube-proxy-server';
 import { parseConfig } from './config';
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  // commander has already printed help, a version or the usage error.
+  if (err instanceof CommanderError) process.exit(err.exitCode);
   console.error('kube-proxy failed:', err);
   process.exit(1);
 });

@@ -11,13 +11,13 @@ import { Proxier, SYNC_SPAN_NAME } from './proxier';
 
 const tp = (n: number) => ({ traceparent: `00-${String(n).padStart(32, '0')}-${String(n).padStart(16, '0')}-01` });
 
-function setup() {
+function setup(syncPeriodMs = 1000) {
   const clock = new FakeClock(Date.UTC(2026, 0, 1));
   const rc = { now: () => clock.now(), setTimeout: (fn: () => void, ms: number) => clock.setTimeout(fn, ms), clearTimeout: (h: unknown) => clock.clearTimeout(h as number) };
   const dataplane = new FakeDataplane();
   const metrics = new ProxyMetrics({ defaultMetrics: false });
   const health = new ProxierHealth(2000, rc);
-  const proxier = new Proxier({ dataplane, nodeIPs: ['127.10.0.20'], nodeNames: ['node-20'], minSyncPeriodMs: 100, syncPeriodMs: 1000, clock: rc, metrics, health });
+  const proxier = new Proxier({ dataplane, nodeIPs: ['127.10.0.20'], nodeNames: ['node-20'], minSyncPeriodMs: 100, syncPeriodMs, clock: rc, metrics, health });
   return { clock, dataplane, metrics, health, proxier };
 }
 
@@ -82,6 +82,29 @@ describe('Proxier', () => {
     expect(text).toMatch(/kubeproxy_sync_proxy_rules_duration_seconds_count [1-9]/);
     expect(text).toMatch(new RegExp(`kubeproxy_sync_proxy_rules_last_timestamp_seconds ${clock.now() / 1000}`));
     expect(text).toMatch(/k8ts_proxy_rules\{action="forward"\} 1/);
+    await proxier.stop();
+  });
+
+  it('retries rules the dataplane could not serve with a growing delay', async () => {
+    const { clock, dataplane, proxier } = setup(60_000);
+    dataplane.failing.add('TCP/127.100.0.10:80');
+    proxier.onServiceAdd(svc());
+    proxier.onServicesSynced();
+    proxier.onEndpointSlicesSynced();
+    await clock.advanceAsync(0);
+    expect(dataplane.applies).toBe(1);
+    await clock.advanceAsync(999);
+    expect(dataplane.applies).toBe(1);
+    await clock.advanceAsync(1);
+    expect(dataplane.applies).toBe(2); // after 1s
+    await clock.advanceAsync(1999);
+    expect(dataplane.applies).toBe(2);
+    dataplane.failing.clear();
+    await clock.advanceAsync(1);
+    expect(dataplane.applies).toBe(3); // after 2s more
+    expect(dataplane.summary()).toEqual(['TCP/127.100.0.10:80 ClusterIP reject']);
+    await clock.advanceAsync(5000);
+    expect(dataplane.applies).toBe(3); // served: no more retries (periodic syncs change nothing)
     await proxier.stop();
   });
 

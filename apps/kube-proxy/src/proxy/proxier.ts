@@ -63,6 +63,8 @@ export class Proxier {
   private slicesSynced = false;
   private readonly traces = new Map<string, TraceContext>();
   private syncs = 0;
+  private failureStreak = 0;
+  private retryTimer: unknown;
   /** Called after every sync (tests, readiness). */
   onSynced?: (outcome: SyncOutcome) => void;
 
@@ -136,6 +138,8 @@ export class Proxier {
 
   /** Stops syncing (a sync in progress finishes first). */
   stop(): Promise<void> {
+    if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     return this.runner.stop();
   }
 
@@ -153,6 +157,23 @@ export class Proxier {
       this.opts.metrics?.endpointChangesTotal.inc();
       this.sync();
     }
+  }
+
+  /**
+   * Rules the dataplane could not serve are retried with a growing delay
+   * (1s, 2s, 4s, ... up to syncPeriod), not at every minSyncPeriod.
+   */
+  private scheduleRetry(failed: boolean): void {
+    if (!failed) {
+      this.failureStreak = 0;
+      return;
+    }
+    const delay = Math.min(this.opts.syncPeriodMs, 1000 * 2 ** this.failureStreak++);
+    if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.runner.run();
+    }, delay);
   }
 
   private recordTrace(meta: EventMeta | undefined): void {
@@ -240,7 +261,7 @@ export class Proxier {
     }
     health?.updated();
     if (this.serviceChanges.pending() > 0 || this.endpointsChanges.pending() > 0) health?.queuedUpdate();
-    if (failedCount > 0) this.runner.run();
+    this.scheduleRetry(failedCount > 0);
     const outcome: SyncOutcome = { rules: rules.size, added: diff.added.length, updated: diff.updated.length, removed: diff.removed.length, failed: failedCount };
     if (!isEmptyDiff(diff)) this.log.debug({ ...outcome }, 'synced proxy rules');
     this.onSynced?.(outcome);
