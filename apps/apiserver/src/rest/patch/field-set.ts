@@ -98,10 +98,23 @@ function sortTree(node: JsonObject): JsonObject {
   return out;
 }
 
+/**
+ * Defaults of list-map key fields (upstream marks them +default so apply
+ * can match `ports: [{containerPort: 80}]` with the stored, defaulted item).
+ */
+const KEY_DEFAULTS: Readonly<Record<string, unknown>> = { protocol: 'TCP' };
+
+function keyValue(item: JsonObject, name: string): unknown {
+  return item[name] ?? KEY_DEFAULTS[name];
+}
+
 /** `k:` element for a keyed list item (keys sorted by name, as upstream encodes them). */
 export function keyElement(item: JsonObject, keys: readonly string[]): string {
   const k: JsonObject = {};
-  for (const name of [...keys].sort()) if (item[name] !== undefined) k[name] = item[name];
+  for (const name of [...keys].sort()) {
+    const v = keyValue(item, name);
+    if (v !== undefined) k[name] = v;
+  }
   return `k:${JSON.stringify(k)}`;
 }
 
@@ -175,7 +188,7 @@ export function childAt(parent: unknown, element: string): unknown {
   if (!Array.isArray(parent)) return undefined;
   if (element.startsWith('k:')) {
     const key = JSON.parse(element.slice(2)) as JsonObject;
-    return parent.find((it) => isObject(it) && Object.entries(key).every(([k, kv]) => deepEqual(it[k], kv)));
+    return parent.find((it) => isObject(it) && Object.entries(key).every(([k, kv]) => deepEqual(keyValue(it, k), kv)));
   }
   if (element.startsWith('v:')) {
     const val = JSON.parse(element.slice(2)) as unknown;

@@ -87,6 +87,21 @@ describe('server-side apply', () => {
     expect(managed(again).map((m) => m.manager)).toEqual(['kubectl', 'sidecar-injector']);
   });
 
+  it('matches keyed items whose key field was defaulted (ports without protocol)', () => {
+    const cfg = deployCfg(1, 'nginx', { ports: [{ containerPort: 80 }] });
+    const created = apply(undefined, cfg);
+    // The registry defaults protocol on the stored object.
+    const stored = JSON.parse(JSON.stringify(created)) as Obj;
+    ((at(stored, 'spec.template.spec.containers.0.ports') as Obj[])[0])['protocol'] = 'TCP';
+    const again = apply(stored, deployCfg(1, 'nginx', { ports: [{ containerPort: 80, name: 'http' }] }), 'kubectl', { now: t1 });
+    expect(at(again, 'spec.template.spec.containers.0.ports')).toEqual([{ containerPort: 80, protocol: 'TCP', name: 'http' }]);
+    expect(at(managed(again)[0].fieldsV1, 'f:spec.f:template.f:spec.f:containers.k:{"name":"app"}.f:ports')).toEqual({
+      'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:name': {} },
+    });
+    // Another manager applying the same port (key given in full) shares it without conflict.
+    expect(() => apply(again, deployCfg(1, 'nginx', { ports: [{ containerPort: 80, protocol: 'TCP', name: 'http' }] }), 'other')).not.toThrow();
+  });
+
   it('a shared field stays when one of its owners stops applying it', () => {
     const created = apply(undefined, deployCfg(2));
     const shared = apply(created, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', labels: { app: 'd' } } }, 'other');
