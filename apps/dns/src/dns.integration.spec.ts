@@ -118,6 +118,21 @@ describe('dns process', () => {
     );
   });
 
+  it('--watch-via grpc (no NATS) answers the same; --register-service=false leaves kube-dns alone', async () => {
+    const before = await cp.client.endpoints.get('kube-system', 'kube-dns');
+    const second = await startDnsProcess(cp, ['--watch-via', 'grpc', '--register-service=false'], '127.53.0.32');
+    try {
+      const r = new Resolver({ timeout: 3000, tries: 2 });
+      r.setServers([second.server]);
+      await expect(eventually(() => r.resolve4('web.default.svc.cluster.local'), 'web A via the grpc-watching server')).resolves.toEqual([webIP]);
+      await cp.client.services.create(newService({ name: 'late', ports: [{ port: 80, targetPort: 80 }] }));
+      await eventually(() => r.resolve4('late.default.svc.cluster.local'), 'a Service created afterwards');
+      expect((await cp.client.endpoints.get('kube-system', 'kube-dns')).metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    } finally {
+      await second.proc.stop();
+    }
+  });
+
   it('registers kube-system/kube-dns: Service at --cluster-dns-ip and Endpoints at its own address', async () => {
     const svc = await eventually(() => cp.client.services.get('kube-system', 'kube-dns'), 'kube-dns Service');
     expect(svc.spec?.clusterIP).toBe(CLUSTER_DNS_IP);

@@ -62,9 +62,9 @@ export interface DnsProcess {
 }
 
 /** Starts the dns program on DNS_BIND and a free port; resolves once /readyz is ok (caches synced). */
-export async function startDnsProcess(cp: ControlPlane, extraArgs: string[] = []): Promise<DnsProcess> {
+export async function startDnsProcess(cp: ControlPlane, extraArgs: string[] = [], bind = DNS_BIND): Promise<DnsProcess> {
   const bundle = await appBundle('dns');
-  const port = await freePort(DNS_BIND);
+  const port = await freePort(bind);
   const healthPort = await freePort();
   const base = `http://127.0.0.1:${healthPort}`;
   const proc = await startProcess(
@@ -76,7 +76,7 @@ export async function startDnsProcess(cp: ControlPlane, extraArgs: string[] = []
       '--nats-url',
       cp.nats.url,
       '--bind-address',
-      DNS_BIND,
+      bind,
       '--port',
       String(port),
       '--health-port',
@@ -98,7 +98,7 @@ export async function startDnsProcess(cp: ControlPlane, extraArgs: string[] = []
     proc,
     port,
     healthPort,
-    server: `${DNS_BIND}:${port}`,
+    server: `${bind}:${port}`,
     async get(path: string) {
       const res = await fetch(base + path);
       return { status: res.status, body: await res.text() };
