@@ -80,7 +80,6 @@ const MERGE_KEYS: Record<string, [key: string, strategy: string]> = {
   ports: ['containerPort', 'merge'],
   conditions: ['type', 'merge'],
   imagePullSecrets: ['name', 'merge'],
-  tolerations: ['key', 'merge'],
   finalizers: ['', 'merge'],
   ownerReferences: ['uid', 'merge'],
 };
