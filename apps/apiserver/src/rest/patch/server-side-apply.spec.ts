@@ -77,6 +77,37 @@ describe('server-side apply', () => {
     expect(managed(second)[0].time).toBe('2026-01-02T03:05:00Z');
   });
 
+  it.each([
+    {
+      desc: 'a container no longer applied is removed',
+      before: deployCfg(1, 'echo:1') as Obj,
+      after: deployCfg(1, 'echo:1') as Obj,
+      mutateBefore: (c: Obj) => (at(c, 'spec.template.spec.containers') as Obj[]).push({ name: 'side', image: 'busybox' }),
+      path: 'spec.template.spec.containers',
+      want: [{ name: 'app', image: 'echo:1' }],
+    },
+    {
+      desc: 'a label no longer applied is removed',
+      before: deployCfg(1) as Obj,
+      after: deployCfg(1) as Obj,
+      mutateBefore: (c: Obj) => ((at(c, 'metadata.labels') as Obj)['stale'] = 'yes'),
+      path: 'metadata.labels',
+      want: { app: 'd' },
+    },
+    {
+      desc: 'an env var no longer applied is removed, the others stay',
+      before: deployCfg(1, 'echo:1', { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }) as Obj,
+      after: deployCfg(1, 'echo:1', { env: [{ name: 'B', value: '2' }] }) as Obj,
+      mutateBefore: () => undefined,
+      path: 'spec.template.spec.containers.0.env',
+      want: [{ name: 'B', value: '2' }],
+    },
+  ])('removal: $desc', ({ before, after, mutateBefore, path, want }) => {
+    mutateBefore(before);
+    const first = apply(undefined, before);
+    expect(at(apply(first, after, 'kubectl', { now: t1 }), path)).toEqual(want);
+  });
+
   it('keeps fields owned by other managers and merges keyed lists by key', () => {
     const created = apply(undefined, deployCfg(2));
     const withSidecar = apply(created, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'side', image: 'busybox' }] } } } }, 'sidecar-injector');

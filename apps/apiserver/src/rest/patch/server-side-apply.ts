@@ -166,7 +166,8 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
   // Fields this manager applied before and no longer does: removed unless someone else still owns them.
   const othersOwn = others.reduce((acc, e) => acc.union(e.set), new FieldSet());
   const dropped = (previous?.set ?? new FieldSet()).difference(applied).paths();
-  dropped.sort((a, b) => b.length - a.length);
+  // Outermost first: a keyed element is found by its key fields, so it must go before they do.
+  dropped.sort((a, b) => a.length - b.length);
   for (const p of dropped) {
     if (othersOwn.hasPrefix(p) || applied.hasPrefix(p)) continue;
     removeAt(merged, p);
