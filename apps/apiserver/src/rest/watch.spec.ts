@@ -128,3 +128,10 @@ it('watches one object by name (/pods/{name}?watch=true)', async () => {
   expect(w.events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED one', 'MODIFIED one']);
   await w.stop();
 });
+
+it('releases the store watch when the client goes away', async () => {
+  const w = await openWatch('/api/v1/pods?watch=true');
+  await waitFor(() => h.api.openWatches === 1, { timeoutMs: 5000, desc: 'watch open' });
+  await w.stop();
+  await waitFor(() => h.api.openWatches === 0, { timeoutMs: 5000, desc: 'watch released after the client left' });
+});
