@@ -138,6 +138,7 @@ describe('resolve', () => {
     { desc: 'too deep under svc: NXDOMAIN', q: ['a.b.web.default.svc.cluster.local', 'A'], want: { rcode: 'NXDOMAIN' } },
     { desc: 'outside the zone: REFUSED', q: ['example.com', 'A'], want: { rcode: 'REFUSED', answers: [], authority: [] } },
     { desc: 'suffix lookalike: REFUSED', q: ['notcluster.local', 'A'], want: { rcode: 'REFUSED' } },
+    { desc: 'zone transfer: REFUSED', q: ['cluster.local', 'AXFR'], want: { rcode: 'REFUSED', answers: [] } },
     { desc: 'ANY: every record at the name', q: ['web.default.svc.cluster.local', 'ANY'], want: { answers: expect.arrayContaining(['web.default.svc.cluster.local A 127.96.0.20']) } },
   ])('$desc', ({ q, want }) => {
     const res = resolve({ name: q[0], type: q[1] }, view, opts);

@@ -17,7 +17,9 @@
 //   <d.c.b.a>.in-addr.arpa, ip6.arpa        PTR of ClusterIPs and endpoint addresses
 // A name that exists without records of the asked type gets NODATA (NOERROR,
 // no answers, SOA in authority); a name that does not exist, NXDOMAIN with
-// the SOA. Names outside the zones are REFUSED: this server does not recurse.
+// the SOA. Names outside the zones are REFUSED: this server does not recurse
+// (no upstream forwarding; pods resolve external names through their
+// node's resolver). Zone transfers are REFUSED too.
 import type { Answer, SrvAnswer, StringAnswer } from 'dns-packet';
 import type { ClusterView } from './cluster-view';
 import { clusterIPs, isExternalName, isHeadless, servicePorts, sliceEndpoints, slicePorts } from './endpoints';
@@ -63,12 +65,14 @@ interface Ctx {
 }
 
 const MAX_CNAME_CHAIN = 8;
+const ZONE_TRANSFERS = new Set(['AXFR', 'IXFR']);
 
 export function resolve(question: DnsQuestion, view: ClusterView, opts: ResolveOptions): Resolution {
   const qclass = question.class ?? 'IN';
   const name = canonicalName(question.name);
   const zone = zoneOf(name, opts.zone);
-  if (!zone || (qclass !== 'IN' && qclass !== 'ANY')) return { rcode: 'REFUSED', authoritative: false, answers: [], authorities: [], additionals: [] };
+  // Outside our zones (no recursion), other classes, and zone transfers are refused.
+  if (!zone || (qclass !== 'IN' && qclass !== 'ANY') || ZONE_TRANSFERS.has(question.type)) return { rcode: 'REFUSED', authoritative: false, answers: [], authorities: [], additionals: [] };
   const ctx: Ctx = { view, opts };
   const qtype = question.type;
 

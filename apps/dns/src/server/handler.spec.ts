@@ -62,6 +62,17 @@ describe('DnsHandler', () => {
     expect(decode(new DnsHandler(view, base).handle(msg(), 'udp'))).toMatchObject(want);
   });
 
+  it('EDNS version 1: BADVERS in the OPT record, no answer', () => {
+    const msg = query('web.default.svc.cluster.local', 'A', {
+      additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 1, flags: 0, flag_do: false, options: [] }],
+    });
+    const res = decode(new DnsHandler(view, base).handle(msg, 'udp'));
+    const opt = res.additionals?.find((a): a is packet.OptAnswer => a.type === 'OPT');
+    expect(res.answers).toEqual([]);
+    expect(opt?.extendedRcode).toBe(1);
+    expect(opt?.ednsVersion).toBe(0);
+  });
+
   it('SERVFAIL until the caches synced, then answers', () => {
     let ready = false;
     const h = new DnsHandler(view, { ...base, isReady: () => ready });

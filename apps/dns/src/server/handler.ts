@@ -67,6 +67,8 @@ export class DnsHandler {
     const flags = query.flags ?? 0;
     if ((flags & OPCODE_MASK) !== 0) return this.finish(this.reply(query, opt, empty('NOTIMP'), proto), 'NOTIMP', zone, qtype, proto, started);
     if (!question || (query.questions ?? []).length !== 1) return this.finish(this.reply(query, opt, empty('FORMERR'), proto), 'FORMERR', zone, qtype, proto, started);
+    // EDNS versions above 0 get BADVERS (extended rcode 16: 1 in the OPT record, 0 in the header).
+    if (opt && opt.ednsVersion > 0) return this.finish(this.reply(query, opt, empty('NOERROR'), proto, 1), 'BADVERS', zone, qtype, proto, started);
 
     const span = this.tracer.startSpan('dns query', { kind: SpanKind.SERVER });
     let result: Resolution;
@@ -96,7 +98,7 @@ export class DnsHandler {
     return '.';
   }
 
-  private finish(out: Buffer, rcode: Rcode, zone: string, qtype: string, proto: Transport, started: number): Buffer {
+  private finish(out: Buffer, rcode: Rcode | 'BADVERS', zone: string, qtype: string, proto: Transport, started: number): Buffer {
     const m = this.opts.metrics;
     if (m) {
       m.responses.inc({ server: this.opts.server, zone, rcode });
@@ -106,12 +108,12 @@ export class DnsHandler {
     return out;
   }
 
-  private reply(query: DecodedPacket, opt: OptAnswer | undefined, result: Resolution, proto: Transport): Buffer {
+  private reply(query: DecodedPacket, opt: OptAnswer | undefined, result: Resolution, proto: Transport, extendedRcode = 0): Buffer {
     let flags = ((query.flags ?? 0) & (RD | OPCODE_MASK)) | RCODES[result.rcode];
     if (result.authoritative) flags |= packet.AUTHORITATIVE_ANSWER;
     const additionals: Answer[] = [...result.additionals];
     const ednsOpt: OptAnswer | undefined = opt
-      ? { type: 'OPT', name: '.', udpPayloadSize: MAX_UDP_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }
+      ? { type: 'OPT', name: '.', udpPayloadSize: MAX_UDP_SIZE, extendedRcode, ednsVersion: 0, flags: 0, flag_do: false, options: [] }
       : undefined;
     const response: Packet = {
       type: 'response',
