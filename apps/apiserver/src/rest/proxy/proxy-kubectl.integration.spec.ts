@@ -3,6 +3,7 @@
 // processes. nats-server, apiserver and kubelet are real processes; pods are
 // bound to the node directly (no scheduler). REST block: service CIDR
 // 127.102.0.0/16, node-46 (127.10.0.46).
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -10,6 +11,7 @@ import {
   freePort,
   type KubectlResult,
   type KubectlRunner,
+  kubectlPath,
   kubectlRunner,
   type ManagedProcess,
   type NatsServerHandle,
@@ -52,6 +54,9 @@ spec:
   - name: side
     image: k8ts/shell
     command: [sh, -c, 'echo side-car up; exec sleep 3600']
+  - name: ticker
+    image: k8ts/shell
+    command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done']
 ---
 apiVersion: v1
 kind: Pod
@@ -130,6 +135,24 @@ describe('kubectl logs through the pods/log proxy', () => {
     { desc: 'the other container', args: ['logs', 'shell', '-c', 'side'], want: 'side-car up\n' },
   ])('$desc', async ({ args, want }) => {
     expect(await ok(args)).toBe(want);
+  });
+
+  it('-f streams new lines until kubectl goes away', async () => {
+    const child = spawn(kubectlPath(), ['--kubeconfig', kubectl!.kubeconfig, '--cache-dir', join(workDir, 'cache'), 'logs', '-f', 'shell', '-c', 'ticker', '--tail=1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    try {
+      const ticks = () => [...out.matchAll(/^tick (\d+)$/gm)].map((m) => Number(m[1]));
+      await waitFor(() => ticks().length >= 4, { timeoutMs: 30_000, intervalMs: 100, desc: 'four ticks followed' });
+      const seen = ticks();
+      // --tail=1 then live lines: consecutive counters, the stream is not re-sent.
+      expect(seen.slice(1)).toEqual(seen.slice(1).map((_, i) => seen[1] + i));
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
   });
 
   it('--timestamps prefixes RFC 3339 times', async () => {
