@@ -58,6 +58,17 @@ describe('syncProxyRules → FakeDataplane', () => {
       ],
     },
     {
+      desc: 'loadBalancerSourceRanges restrict the LB IP only',
+      services: [svc({ type: 'LoadBalancer', ports: [{ port: 80, nodePort: 30084 }], lbIPs: ['127.241.0.3'], sourceRanges: ['127.0.0.0/16'] })],
+      slices: [slice({ endpoints: ['127.244.20.1'] })],
+      want: [
+        'TCP/127.10.0.20:30084 NodePort forward 127.244.20.1:8080',
+        'TCP/127.10.0.21:30084 NodePort forward 127.244.20.1:8080',
+        'TCP/127.100.0.10:80 ClusterIP forward 127.244.20.1:8080',
+        'TCP/127.241.0.3:80 LoadBalancer forward 127.244.20.1:8080 from=127.0.0.0/16',
+      ],
+    },
+    {
       desc: 'externalIPs are served at the service port',
       services: [svc({ externalIPs: ['127.241.0.9'] })],
       slices: [slice({ endpoints: ['127.244.20.1'] })],
@@ -203,6 +214,7 @@ describe('diffRules', () => {
     action,
     backends: [],
     stickyMaxAgeSeconds: 0,
+    sourceRanges: [],
   });
   it.each([
     { desc: 'nothing to nothing', cur: [], want: [], diff: { added: [], updated: [], removed: [] } },

@@ -30,6 +30,8 @@ export interface ProxyRule {
   backends: Backend[];
   /** ClientIP affinity: how long a client stays with its endpoint (0: no affinity). */
   stickyMaxAgeSeconds: number;
+  /** Load balancer IPs with loadBalancerSourceRanges: only these client CIDRs get through; others are dropped. Empty: everyone. */
+  sourceRanges: string[];
 }
 
 export interface RuleInputs {
@@ -88,7 +90,7 @@ export function computeRules(input: RuleInputs): { rules: Map<string, ProxyRule>
         conflicts.push({ key, kept: servicePortNameString(existing.service), dropped: name });
         return;
       }
-      rules.set(key, { key, protocol: svc.protocol, ip, port, kind, service: svc.name, servicePort: svc.port, action: d.action, backends: d.backends, stickyMaxAgeSeconds: svc.stickyMaxAgeSeconds });
+      rules.set(key, { key, protocol: svc.protocol, ip, port, kind, service: svc.name, servicePort: svc.port, action: d.action, backends: d.backends, stickyMaxAgeSeconds: svc.stickyMaxAgeSeconds, sourceRanges: kind === 'LoadBalancer' ? svc.loadBalancerSourceRanges : [] });
     };
     const internalDecision = decide(internal);
     const externalDecision = decide(external);

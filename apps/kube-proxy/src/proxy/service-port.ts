@@ -32,6 +32,8 @@ export interface ServicePortInfo {
   /** status.loadBalancer.ingress[].ip (VIP mode only). */
   loadBalancerIPs: string[];
   externalIPs: string[];
+  /** spec.loadBalancerSourceRanges (LoadBalancer only): clients allowed to reach the load balancer IPs. */
+  loadBalancerSourceRanges: string[];
   /** 0 when sessionAffinity is None. */
   stickyMaxAgeSeconds: number;
   /** internalTrafficPolicy Local: cluster traffic only to endpoints on this host. */
@@ -74,6 +76,7 @@ export function servicePortsOf(svc: Service | undefined): Map<string, ServicePor
       nodePort: externallyAccessible ? (p.nodePort ?? 0) : 0,
       loadBalancerIPs: lbIPs,
       externalIPs: [...(spec.externalIPs ?? [])],
+      loadBalancerSourceRanges: spec.type === 'LoadBalancer' ? [...(spec.loadBalancerSourceRanges ?? [])] : [],
       stickyMaxAgeSeconds: sticky,
       internalPolicyLocal: spec.internalTrafficPolicy === 'Local',
       externalPolicyLocal: (externallyAccessible || (spec.externalIPs?.length ?? 0) > 0) && spec.externalTrafficPolicy === 'Local',

@@ -10,7 +10,7 @@ export interface ConnectionMetrics {
   closed(labels: ServiceLabels): void;
   bytes(labels: ServiceLabels, direction: 'in' | 'out', n: number): void;
   /** A connection was refused or dropped, or no endpoint could be reached. */
-  rejected(labels: ServiceLabels, reason: 'no_endpoints' | 'no_local_endpoints' | 'dial_failed'): void;
+  rejected(labels: ServiceLabels, reason: 'no_endpoints' | 'no_local_endpoints' | 'dial_failed' | 'source_range'): void;
   /** Dialing one endpoint failed (another may be tried). */
   dialFailed(labels: ServiceLabels): void;
 }
@@ -97,7 +97,7 @@ export class ProxyMetrics implements ConnectionMetrics {
     if (n > 0) this.bytesTotal.inc({ ...l, direction }, n);
   }
 
-  rejected(l: ServiceLabels, reason: 'no_endpoints' | 'no_local_endpoints' | 'dial_failed'): void {
+  rejected(l: ServiceLabels, reason: 'no_endpoints' | 'no_local_endpoints' | 'dial_failed' | 'source_range'): void {
     this.rejectedTotal.inc({ ...l, reason });
   }
 

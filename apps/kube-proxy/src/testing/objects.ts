@@ -13,6 +13,7 @@ export interface SvcOptions {
   internalLocal?: boolean;
   externalLocal?: boolean;
   externalName?: string;
+  sourceRanges?: string[];
 }
 
 export function svc(o: SvcOptions = {}): Service {
@@ -25,6 +26,7 @@ export function svc(o: SvcOptions = {}): Service {
       ports: (o.ports ?? [{ port: 80 }]).map((p) => ({ protocol: 'TCP', targetPort: intOrString(p.port ?? 80), ...p })),
       ...(o.externalIPs ? { externalIPs: o.externalIPs } : {}),
       ...(o.externalName ? { externalName: o.externalName } : {}),
+      ...(o.sourceRanges ? { loadBalancerSourceRanges: o.sourceRanges } : {}),
       sessionAffinity: o.affinity ? 'ClientIP' : 'None',
       ...(typeof o.affinity === 'number' ? { sessionAffinityConfig: { clientIP: { timeoutSeconds: o.affinity } } } : {}),
       internalTrafficPolicy: o.internalLocal ? 'Local' : 'Cluster',

@@ -5,7 +5,8 @@
 //    a reset.
 //  - reject: no listener at all, so the kernel refuses the connection at
 //    once (ECONNREFUSED, as upstream's REJECT rule).
-//  - drop: connections are accepted and held without an answer until the
+//  - drop (also clients outside loadBalancerSourceRanges on a load
+//    balancer IP): connections are accepted and held without an answer until the
 //    client gives up (a userspace stand-in for upstream's DROP: the SYN
 //    itself cannot be dropped from userspace), at most DROP_HOLD_MS.
 // Rule updates change the endpoints for new connections only: existing
@@ -19,6 +20,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { ProxyRule, Backend } from '../proxy/rules';
 import type { ConnectionMetrics, ServiceLabels } from '../server/metrics';
 import { backendKey, LoadBalancer } from './load-balancer';
+import { SourceRanges } from './source-ranges';
 import { httpTraceContext } from './traceparent';
 
 export const PROXY_SPAN_NAME = 'kube-proxy proxy';
@@ -49,6 +51,7 @@ export class TcpProxyPort {
   private readonly lb = new LoadBalancer();
   private readonly sockets = new Set<Socket>();
   private labels: ServiceLabels;
+  private sources: SourceRanges;
 
   constructor(
     rule: ProxyRule,
@@ -56,6 +59,7 @@ export class TcpProxyPort {
   ) {
     this.rule = rule;
     this.labels = serviceLabels(rule);
+    this.sources = new SourceRanges(rule.sourceRanges);
   }
 
   /** Open connections (client and endpoint sides). */
@@ -67,6 +71,7 @@ export class TcpProxyPort {
   async update(rule: ProxyRule): Promise<void> {
     this.rule = rule;
     this.labels = serviceLabels(rule);
+    this.sources = new SourceRanges(rule.sourceRanges);
     this.lb.update(rule.backends, rule.stickyMaxAgeSeconds);
     if (rule.action === 'reject') this.closeListener();
     else if (!this.server) await this.listen();
@@ -114,8 +119,9 @@ export class TcpProxyPort {
     client.on('error', () => undefined);
     const rule = this.rule;
     const labels = this.labels;
-    if (rule.action === 'drop') {
-      this.metrics.rejected(labels, 'no_local_endpoints');
+    const outsideRanges = !this.sources.allows(client.remoteAddress ?? '');
+    if (rule.action === 'drop' || outsideRanges) {
+      this.metrics.rejected(labels, outsideRanges ? 'source_range' : 'no_local_endpoints');
       const timer = setTimeout(() => client.destroy(), DROP_HOLD_MS);
       timer.unref();
       client.once('close', () => clearTimeout(timer));

@@ -6,11 +6,13 @@
 // (upstream clears such conntrack entries), or when the endpoint refuses
 // (ICMP port unreachable), so the next datagram picks another endpoint.
 //  - reject: no socket bound, so the kernel answers port unreachable.
-//  - drop: datagrams are read and discarded.
+//  - drop: datagrams are read and discarded (also those from clients
+//    outside loadBalancerSourceRanges).
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Backend, ProxyRule } from '../proxy/rules';
 import type { ConnectionMetrics, ServiceLabels } from '../server/metrics';
 import { backendKey, LoadBalancer } from './load-balancer';
+import { SourceRanges } from './source-ranges';
 import { ListenError, serviceLabels } from './tcp-proxy-port';
 
 interface Session {
@@ -28,6 +30,7 @@ export class UdpProxyPort {
   private readonly lb = new LoadBalancer();
   private readonly sessions = new Map<string, Session>();
   private labels: ServiceLabels;
+  private sources: SourceRanges;
 
   constructor(
     rule: ProxyRule,
@@ -36,6 +39,7 @@ export class UdpProxyPort {
   ) {
     this.rule = rule;
     this.labels = serviceLabels(rule);
+    this.sources = new SourceRanges(rule.sourceRanges);
   }
 
   sessionCount(): number {
@@ -45,6 +49,7 @@ export class UdpProxyPort {
   async update(rule: ProxyRule): Promise<void> {
     this.rule = rule;
     this.labels = serviceLabels(rule);
+    this.sources = new SourceRanges(rule.sourceRanges);
     this.lb.update(rule.backends, rule.stickyMaxAgeSeconds);
     const live = new Set(rule.action === 'forward' ? rule.backends.map(backendKey) : []);
     for (const [client, s] of this.sessions) if (!live.has(s.backend)) this.endSession(client, s);
@@ -93,6 +98,10 @@ export class UdpProxyPort {
   private onMessage(front: Socket, msg: Buffer, rinfo: RemoteInfo): void {
     if (this.rule.action === 'drop') {
       this.metrics.rejected(this.labels, 'no_local_endpoints');
+      return;
+    }
+    if (!this.sources.allows(rinfo.address)) {
+      this.metrics.rejected(this.labels, 'source_range');
       return;
     }
     const client = `${rinfo.address}:${rinfo.port}`;

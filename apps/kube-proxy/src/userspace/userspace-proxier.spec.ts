@@ -11,7 +11,7 @@ import { UserspaceProxier } from './userspace-proxier';
 
 const VIP = '127.100.250.1';
 
-function rule(port: number, backends: { ip: string; port: number }[], o: { action?: RuleAction; sticky?: number; protocol?: 'TCP' | 'UDP'; ip?: string } = {}): ProxyRule {
+function rule(port: number, backends: { ip: string; port: number }[], o: { action?: RuleAction; sticky?: number; protocol?: 'TCP' | 'UDP'; ip?: string; sourceRanges?: string[] } = {}): ProxyRule {
   const protocol = o.protocol ?? 'TCP';
   const ip = o.ip ?? VIP;
   return {
@@ -25,6 +25,7 @@ function rule(port: number, backends: { ip: string; port: number }[], o: { actio
     action: o.action ?? (backends.length ? 'forward' : 'reject'),
     backends,
     stickyMaxAgeSeconds: o.sticky ?? 0,
+    sourceRanges: o.sourceRanges ?? [],
   };
 }
 
@@ -125,6 +126,15 @@ describe('UserspaceProxier', () => {
     const port = await freePort(VIP);
     await proxier.apply({ added: [rule(port, [], { action: 'drop' })], updated: [], removed: [] });
     await expect(tcpRequest(VIP, port, 'x', 300)).rejects.toThrow(/timed out/);
+  });
+
+  it('loadBalancerSourceRanges: clients outside the ranges are dropped', async () => {
+    const port = await freePort(VIP);
+    await proxier.apply({ added: [rule(port, backends().slice(0, 1), { sourceRanges: ['127.0.0.0/8'] })], updated: [], removed: [] });
+    expect(await tcpRequest(VIP, port)).toBe('pod-1');
+    await proxier.apply({ added: [], updated: [rule(port, backends().slice(0, 1), { sourceRanges: ['10.0.0.0/8'] })], removed: [] });
+    await expect(tcpRequest(VIP, port, 'x', 300)).rejects.toThrow(/timed out/);
+    expect(await metrics.registry.metrics()).toMatch(/k8ts_proxy_rejected_connections_total\{[^}]*reason="source_range"\} 1/);
   });
 
   it('a listener on an address in use fails that rule only', async () => {
