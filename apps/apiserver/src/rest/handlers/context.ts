@@ -59,11 +59,11 @@ export function wantsTableFor(ctx: RestContext): boolean {
 
 /** Writes one object, as a one-row Table when asked. */
 export function writeObject(ctx: RestContext, code: number, obj: KubeObject): void {
-  const json = objectJSON(ctx, obj);
   if (wantsTableFor(ctx)) {
     const table = buildTable({
       printer: printerFor(ctx.served.resource, ctx.served.group),
-      items: [{ obj, json }],
+      items: [obj],
+      objectJSON: (o) => objectJSON(ctx, o),
       include: parseIncludeObject(ctx.query.get('includeObject')),
       now: ctx.now(),
       resourceVersion: obj.metadata?.resourceVersion,
@@ -71,5 +71,5 @@ export function writeObject(ctx: RestContext, code: number, obj: KubeObject): vo
     writeJSON(ctx.res, code, table, undefined, warningHeaders(ctx));
     return;
   }
-  writeJSON(ctx.res, code, json, undefined, warningHeaders(ctx));
+  writeJSON(ctx.res, code, objectJSON(ctx, obj), undefined, warningHeaders(ctx));
 }

@@ -33,7 +33,8 @@ export async function handleList(ctx: RestContext): Promise<void> {
   if (wantsTableFor(ctx)) {
     const table = buildTable({
       printer: printerFor(ctx.served.resource, ctx.served.group),
-      items: result.items.map((obj) => ({ obj, json: objectJSON(ctx, obj) })),
+      items: result.items,
+      objectJSON: (obj) => objectJSON(ctx, obj),
       include: parseIncludeObject(ctx.query.get('includeObject')),
       now: ctx.now(),
       resourceVersion: result.resourceVersion,

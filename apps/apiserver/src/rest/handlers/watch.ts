@@ -86,7 +86,7 @@ export async function handleWatch(ctx: RestContext, tracker: WatchTracker, bookm
       const object = ev.type === 'BOOKMARK' ? { kind: ctx.served.kind, apiVersion: apiVersion(ctx), metadata: ev.object.metadata } : objectJSON(ctx, ev.object);
       return JSON.stringify({ type: ev.type, object });
     }
-    const object = buildTable({ printer, items: [{ obj: ev.object, json: objectJSON(ctx, ev.object) }], include, now: ctx.now(), resourceVersion: ev.object.metadata?.resourceVersion, noHeaders: !first });
+    const object = buildTable({ printer, items: [ev.object], objectJSON: (o) => objectJSON(ctx, o), include, now: ctx.now(), resourceVersion: ev.object.metadata?.resourceVersion, noHeaders: !first });
     first = false;
     return JSON.stringify({ type: ev.type, object });
   };

@@ -1,7 +1,7 @@
 // meta.k8s.io/v1 Table: what the apiserver returns when a client asks for
 // `as=Table;g=meta.k8s.io;v=v1` (kubectl get). Each resource has a printer
 // that gives its columns and the cells of one object.
-import type { ObjectMeta } from '@k8ts/api';
+import { type ObjectMeta, toJSON } from '@k8ts/api';
 
 export type Cell = string | number | boolean;
 
@@ -37,16 +37,18 @@ export function parseIncludeObject(value: string | null): IncludeObject {
   return 'Metadata';
 }
 
-/** The row's embedded object: PartialObjectMetadata, the full object or nothing. */
-export function rowObject(include: IncludeObject, json: Record<string, unknown>): Record<string, unknown> | undefined {
+/** The row's embedded object: PartialObjectMetadata (only the metadata is encoded), the full object or nothing. */
+export function rowObject<T extends { metadata?: ObjectMeta }>(include: IncludeObject, obj: T, objectJSON: (obj: T) => Record<string, unknown>): Record<string, unknown> | undefined {
   if (include === 'None') return undefined;
-  if (include === 'Object') return json;
-  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: (json.metadata as ObjectMeta | undefined) ?? {} };
+  if (include === 'Object') return objectJSON(obj);
+  return toJSON('PartialObjectMetadata', { metadata: obj.metadata ?? {} }) as Record<string, unknown>;
 }
 
 export interface TableInput<T> {
   printer: TablePrinter<T>;
-  items: { obj: T; json: Record<string, unknown> }[];
+  items: T[];
+  /** Kubernetes JSON of an item (for includeObject=Object). */
+  objectJSON: (obj: T) => Record<string, unknown>;
   include: IncludeObject;
   now: Date;
   resourceVersion?: string;
@@ -56,14 +58,14 @@ export interface TableInput<T> {
   noHeaders?: boolean;
 }
 
-export function buildTable<T>(input: TableInput<T>): Record<string, unknown> {
+export function buildTable<T extends { metadata?: ObjectMeta }>(input: TableInput<T>): Record<string, unknown> {
   const metadata: Record<string, unknown> = {};
   if (input.resourceVersion) metadata.resourceVersion = input.resourceVersion;
   if (input.continueToken) metadata.continue = input.continueToken;
   if (input.remainingItemCount) metadata.remainingItemCount = input.remainingItemCount;
-  const rows: TableRow[] = input.items.map(({ obj, json }) => {
+  const rows: TableRow[] = input.items.map((obj) => {
     const row: TableRow = { cells: input.printer.cells(obj, input.now) };
-    const embedded = rowObject(input.include, json);
+    const embedded = rowObject(input.include, obj, input.objectJSON);
     if (embedded) row.object = embedded;
     return row;
   });
