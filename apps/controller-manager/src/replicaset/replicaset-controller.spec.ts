@@ -22,6 +22,11 @@ function readyStatus(since: string): Pod['status'] {
   return { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: since }] };
 }
 
+const controllers: ReplicaSetController[] = [];
+afterEach(() => {
+  for (const c of controllers.splice(0)) c.queue.shutDown();
+});
+
 function setup(opts: { burstReplicas?: number } = {}) {
   const cluster = fakeCluster();
   const recorder = new FakeRecorder();
@@ -34,6 +39,7 @@ function setup(opts: { burstReplicas?: number } = {}) {
     logger: pino({ level: 'silent' }),
     burstReplicas: opts.burstReplicas,
   });
+  controllers.push(controller);
   return { ...cluster, recorder, controller };
 }
 
