@@ -115,6 +115,17 @@ describe('containerLogs', () => {
     expect(await (await fetch(`${base}/containerLogs/default/web/web?timestamps=true`)).text()).toBe('2024-01-01T00:00:01.123456789Z hello\n');
   });
 
+  it('sinceSeconds / sinceTime skip older stamped lines before the tail is taken', async () => {
+    const old = '2020-01-01T00:00:00.000000000Z stdout F ancient\n';
+    const recent = (text: string) => `${rfc3339Nano(new Date())} stdout F ${text}\n`;
+    writeFileSync(current, old + recent('new 1') + recent('new 2'));
+    expect(await (await fetch(`${base}/containerLogs/default/web/web?sinceSeconds=60`)).text()).toBe('new 1\nnew 2\n');
+    expect(await (await fetch(`${base}/containerLogs/default/web/web?sinceSeconds=60&tailLines=1`)).text()).toBe('new 2\n');
+    expect(await (await fetch(`${base}/containerLogs/default/web/web?sinceTime=2019-12-31T00:00:00Z`)).text()).toBe('ancient\nnew 1\nnew 2\n');
+    expect((await fetch(`${base}/containerLogs/default/web/web?sinceSeconds=0`)).status).toBe(400);
+    expect((await fetch(`${base}/containerLogs/default/web/web?sinceTime=yesterday`)).status).toBe(400);
+  });
+
   it('limitBytes cuts the output', async () => {
     expect(await (await fetch(`${base}/containerLogs/default/web/web?limitBytes=9`)).text()).toBe('line 1\nli');
   });

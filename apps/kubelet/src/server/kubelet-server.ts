@@ -1,6 +1,6 @@
 // The kubelet API (default :10250) and its plain healthz port (:10248).
 //
-//   GET  /containerLogs/{namespace}/{pod}/{container}?follow&tailLines&previous&timestamps&limitBytes
+//   GET  /containerLogs/{namespace}/{pod}/{container}?follow&tailLines&previous&timestamps&limitBytes&sinceSeconds|sinceTime
 //   POST /exec/{namespace}/{pod}/{container}?command=a&command=b[&timeoutSeconds=N]
 //        non-interactive: JSON { exitCode, stdout, stderr }
 //   GET  /exec/{namespace}/{pod}/{container}?command=..&stdin&stdout&stderr&tty  (WebSocket upgrade)
@@ -85,6 +85,32 @@ function parseNonNegInt(v: string | null, name: string): number | undefined {
   return n;
 }
 
+/** The time of a CRI-format line (raw lines have none). */
+export function logLineTime(line: string): number | undefined {
+  const m = CRI_LINE.exec(line);
+  if (!m) return undefined;
+  const t = Date.parse(m[1]);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** sinceSeconds / sinceTime as an epoch-ms cut-off (lines stamped before it are skipped). */
+function parseSince(q: URLSearchParams, now: number): number | undefined {
+  const seconds = q.get('sinceSeconds');
+  const time = q.get('sinceTime');
+  if (seconds && time) throw new HttpError(400, 'at most one of sinceTime or sinceSeconds may be specified');
+  if (seconds) {
+    const n = Number(seconds);
+    if (!Number.isInteger(n) || n < 1) throw new HttpError(400, `invalid sinceSeconds: ${JSON.stringify(seconds)}`);
+    return now - n * 1000;
+  }
+  if (time) {
+    const t = Date.parse(time);
+    if (Number.isNaN(t)) throw new HttpError(400, `invalid sinceTime: ${JSON.stringify(time)}`);
+    return t;
+  }
+  return undefined;
+}
+
 function parseBool(v: string | null): boolean {
   return v === 'true' || v === '1' || v === '';
 }
@@ -120,6 +146,7 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     const timestamps = q.has('timestamps') && parseBool(q.get('timestamps'));
     const tailLines = parseNonNegInt(q.get('tailLines'), 'tailLines');
     const limitBytes = parseNonNegInt(q.get('limitBytes'), 'limitBytes');
+    const since = parseSince(q, Date.now());
     const containerId = await resolveContainer(ns, pod, container, previous);
     const path = await opts.runtime.logPath(containerId);
 
@@ -139,6 +166,10 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     }
     let lines = content.split('\n');
     let partial = lines.pop() ?? ''; // text after the last newline (a line still being written)
+    // Like the kubelet's CRI log reader: the time filter first, then the tail.
+    const recent = (l: string) => since === undefined || (logLineTime(l) ?? since) >= since;
+    lines = lines.filter(recent);
+    if (!recent(partial)) partial = '';
     if (tailLines !== undefined) {
       lines = tailLines === 0 ? [] : lines.slice(-tailLines);
     }
