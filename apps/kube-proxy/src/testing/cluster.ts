@@ -11,7 +11,9 @@ import { request } from 'node:http';
 
 export const NODE_IPS = ['127.10.0.20', '127.10.0.21'];
 export const NODE_NAMES = ['node-20', 'node-21'];
-export const SERVICE_CIDR = '127.100.0.0/16';
+/** This suite's service CIDR is 127.100.0.0/16; each spec file takes a half so files can run side by side. */
+export const SERVICE_CIDR = '127.100.0.0/17';
+export const TRACING_SERVICE_CIDR = '127.100.128.0/17';
 
 export interface KubeProxyProcess {
   proc: ManagedProcess;
@@ -27,8 +29,15 @@ export interface ProxyCluster {
   apiserver: ManagedProcess;
   client: ApiClient;
   grpcAddress: string;
+  /** Undefined when started with withProxy: false. */
   proxy: KubeProxyProcess;
   stop(): Promise<void>;
+}
+
+export interface ProxyClusterOptions {
+  serviceCIDR?: string;
+  /** Start the kube-proxy process (default true). */
+  withProxy?: boolean;
 }
 
 export async function startKubeProxy(grpcAddress: string, natsUrl: string, extraArgs: string[] = []): Promise<KubeProxyProcess> {
@@ -70,7 +79,7 @@ export async function startKubeProxy(grpcAddress: string, natsUrl: string, extra
   };
 }
 
-export async function startProxyCluster(): Promise<ProxyCluster> {
+export async function startProxyCluster(opts: ProxyClusterOptions = {}): Promise<ProxyCluster> {
   const nats = await startNatsServer();
   const stops: (() => Promise<unknown>)[] = [() => nats.stop()];
   try {
@@ -78,13 +87,13 @@ export async function startProxyCluster(): Promise<ProxyCluster> {
     const httpPort = await freePort();
     const apiserver = await startProcess(
       process.execPath,
-      [await appBundle('apiserver'), '--nats-url', nats.url, '--grpc-port', String(grpcPort), '--secure-port', String(httpPort), '--service-cluster-ip-range', SERVICE_CIDR, '--log-level', 'warn'],
+      [await appBundle('apiserver'), '--nats-url', nats.url, '--grpc-port', String(grpcPort), '--secure-port', String(httpPort), '--service-cluster-ip-range', opts.serviceCIDR ?? SERVICE_CIDR, '--log-level', 'warn'],
       { name: 'apiserver', env: { ...process.env, OTEL_SDK_DISABLED: 'true' }, readyCheck: async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).ok, readyTimeoutMs: 30_000 },
     );
     stops.unshift(() => apiserver.stop());
     const grpcAddress = `127.0.0.1:${grpcPort}`;
     const client = createApiClient({ address: grpcAddress, deadlineMs: 10_000 });
-    const proxy = await startKubeProxy(grpcAddress, nats.url);
+    const proxy = (opts.withProxy ?? true) ? await startKubeProxy(grpcAddress, nats.url) : (undefined as unknown as KubeProxyProcess);
     return {
       nats,
       apiserver,
@@ -93,7 +102,7 @@ export async function startProxyCluster(): Promise<ProxyCluster> {
       proxy,
       async stop() {
         client.close();
-        await proxy.proc.stop();
+        await proxy?.proc.stop();
         for (const s of stops) await s();
       },
     };
