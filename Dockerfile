@@ -48,16 +48,14 @@ RUN if ! command -v nats-server >/dev/null; then \
       apt-get update \
       && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nats-server \
       && rm -rf /var/lib/apt/lists/*; \
-    fi \
- && printf '%s\n' '#!/bin/sh' \
-      '# k8ts-healthcheck URL: exit 0 when GET URL answers 2xx within 3 s.' \
-      'exec node -e "fetch(process.argv[1], { signal: AbortSignal.timeout(3000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$1"' \
-      > /usr/local/bin/k8ts-healthcheck \
- && chmod 0755 /usr/local/bin/k8ts-healthcheck
+    fi
 WORKDIR /app
 ENV NODE_ENV=production \
     K8TS_ECHO_ENTRY=/app/dist/apps/echo/main.js
 COPY --from=deps /src/node_modules ./node_modules
+# The healthcheck command of every compose service, and the port publisher
+# of its network-namespace holder.
+COPY tools/compose-e2e/k8ts-healthcheck /usr/local/bin/k8ts-healthcheck
 COPY tools/compose-e2e/port-publisher.mjs ./bin/port-publisher.mjs
 COPY --from=build /src/dist/apps ./dist/apps
 # Each compose service picks its app: node dist/apps/<app>/main.js

@@ -144,7 +144,7 @@ start_health_pump() {
       while IFS='|' read -r name status; do
         [[ -z $name ]] && continue
         [[ $status == *"(healthy)"* ]] && ((round % 5 != 0)) && continue
-        podman healthcheck run "$name" >/dev/null 2>&1 &
+        timeout 20 podman healthcheck run "$name" >/dev/null 2>&1 &
       done < <(podman ps --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Names}}|{{.Status}}' 2>/dev/null)
       wait
       sleep 2
@@ -214,6 +214,8 @@ collect_logs() {
     podman logs "$c" >"$WORK/logs/$c.log" 2>&1 || true
     echo "---- last lines of $c ($(podman inspect --format '{{.State.Status}}/{{.State.Health.Status}}' "$c" 2>/dev/null))"
     tail -8 "$WORK/logs/$c.log" | cut -c1-300
+    podman inspect --format '{{json .State.Health}}' "$c" >"$WORK/logs/$c.health.json" 2>&1 || true
+    [[ $(cat "$WORK/logs/$c.health.json") == *'"healthy"'* ]] || { echo "  health: $(cut -c1-600 "$WORK/logs/$c.health.json")"; }
   done
 }
 
