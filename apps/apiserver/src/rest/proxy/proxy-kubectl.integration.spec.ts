@@ -53,7 +53,7 @@ spec:
     command: [sh, -c, 'echo first; echo second; echo third; exec sleep 3600']
   - name: side
     image: k8ts/shell
-    command: [sh, -c, 'echo side-car up; exec sleep 3600']
+    command: [sh, -c, 'echo cp-payload > note.txt; echo side-car up; exec sleep 3600']
   - name: ticker
     image: k8ts/shell
     command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done']
@@ -132,6 +132,8 @@ describe('kubectl logs through the pods/log proxy', () => {
     { desc: 'whole log of a named container', args: ['logs', 'shell', '-c', 'main'], want: 'first\nsecond\nthird\n' },
     { desc: '--tail', args: ['logs', 'shell', '-c', 'main', '--tail=1'], want: 'third\n' },
     { desc: '--limit-bytes', args: ['logs', 'shell', '-c', 'main', '--limit-bytes=8'], want: 'first\nse' },
+    { desc: '--since keeps recent lines', args: ['logs', 'shell', '-c', 'main', '--since=1h'], want: 'first\nsecond\nthird\n' },
+    { desc: '--since-time in the future keeps none', args: ['logs', 'shell', '-c', 'main', '--since-time=2099-01-01T00:00:00Z'], want: '' },
     { desc: 'the other container', args: ['logs', 'shell', '-c', 'side'], want: 'side-car up\n' },
   ])('$desc', async ({ args, want }) => {
     expect(await ok(args)).toBe(want);
@@ -188,6 +190,11 @@ describe('kubectl exec through the pods/exec proxy', () => {
 
   it('runs in the container context (env, hostname)', async () => {
     expect(await ok(['exec', 'shell', '-c', 'main', '--', 'sh', '-c', 'echo $POD_NAME $HOSTNAME'])).toBe('shell shell\n');
+  });
+
+  it('kubectl cp from the pod (tar over the exec stream)', async () => {
+    await ok(['cp', '-c', 'side', 'shell:note.txt', join(workDir, 'copied.txt')]);
+    expect(readFileSync(join(workDir, 'copied.txt'), 'utf8')).toBe('cp-payload\n');
   });
 
   it.each([
