@@ -271,3 +271,17 @@ describe('PATCH', () => {
     expect(r.json.reason).toBe('UnsupportedMediaType');
   });
 });
+
+describe('paths', () => {
+  it.each([
+    { desc: 'a cluster-scoped resource under a namespace', method: 'GET', path: '/api/v1/namespaces/default/nodes', code: 404, reason: 'NotFound' },
+    { desc: 'PUT on a collection', method: 'PUT', path: '/api/v1/namespaces/default/pods', code: 405, reason: 'MethodNotAllowed' },
+    { desc: 'PATCH on a collection', method: 'PATCH', path: '/api/v1/namespaces/default/pods', code: 405, reason: 'MethodNotAllowed' },
+    { desc: 'POST to an object', method: 'POST', path: '/api/v1/namespaces/default/pods/x', code: 405, reason: 'MethodNotAllowed' },
+    { desc: 'an unserved version', method: 'GET', path: '/apis/apps/v2/deployments', code: 404, reason: 'NotFound' },
+  ])('$desc: $code', async ({ method, path, code, reason }) => {
+    const r = await call(method, path, method === 'GET' ? undefined : {}, method === 'PATCH' ? { 'content-type': 'application/merge-patch+json' } : {});
+    expect(r.status).toBe(code);
+    expect(r.json).toMatchObject({ kind: 'Status', reason, code });
+  });
+});

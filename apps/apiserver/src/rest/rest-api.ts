@@ -168,8 +168,10 @@ export class RestApi {
         if (info.name) throw unsupported();
         return handleCreate(ctx);
       case 'update':
+        if (!info.name) throw unsupported();
         return handleUpdate(ctx);
       case 'patch':
+        if (!info.name) throw unsupported();
         return handlePatch(ctx);
       case 'delete':
         return handleDelete(ctx);

@@ -2,7 +2,7 @@
 // served resource and helpers to encode objects and tables.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toJSON } from '@k8ts/api';
-import { newBadRequest } from '@k8ts/apimachinery';
+import { newBadRequest, StatusError } from '@k8ts/apimachinery';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../registry/generic/strategy';
 import type { Registry } from '../../registry/registry';
@@ -37,13 +37,18 @@ export function objectNamespace(ctx: RestContext): string | undefined {
     if (!ctx.info.namespace) throw newBadRequest(`the namespace of the provided object is missing`);
     return ctx.info.namespace;
   }
-  if (ctx.info.namespace) throw newBadRequest(`${ctx.served.resource} is cluster-scoped: the request must not name a namespace`);
+  if (ctx.info.namespace) throw notServed();
   return undefined;
+}
+
+/** Upstream's answer for a path that names no served resource (e.g. a cluster-scoped resource under /namespaces/). */
+export function notServed(): StatusError {
+  return new StatusError({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource', details: {} });
 }
 
 /** The namespace of a list/watch: undefined means every namespace. */
 export function collectionNamespace(ctx: RestContext): string | undefined {
-  if (!ctx.served.namespaced && ctx.info.namespace) throw newBadRequest(`${ctx.served.resource} is cluster-scoped: the request must not name a namespace`);
+  if (!ctx.served.namespaced && ctx.info.namespace) throw notServed();
   return ctx.info.namespace;
 }
 
