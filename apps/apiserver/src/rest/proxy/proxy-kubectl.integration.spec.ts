@@ -4,7 +4,7 @@
 // bound to the node directly (no scheduler). REST block: service CIDR
 // 127.102.0.0/16, node-46 (127.10.0.46).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   appBundle,
@@ -195,6 +195,12 @@ describe('kubectl exec through the pods/exec proxy', () => {
   it('kubectl cp from the pod (tar over the exec stream)', async () => {
     await ok(['cp', '-c', 'side', 'shell:note.txt', join(workDir, 'copied.txt')]);
     expect(readFileSync(join(workDir, 'copied.txt'), 'utf8')).toBe('cp-payload\n');
+  });
+
+  it('kubectl cp into the pod (tar on stdin, then the close signal)', async () => {
+    writeFileSync(join(workDir, 'upload.txt'), 'uploaded\n');
+    await ok(['cp', '-c', 'side', join(workDir, 'upload.txt'), 'shell:upload.txt']);
+    expect(await ok(['exec', 'shell', '-c', 'side', '--', 'cat', 'upload.txt'])).toBe('uploaded\n');
   });
 
   it.each([
