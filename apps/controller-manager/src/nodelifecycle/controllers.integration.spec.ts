@@ -254,12 +254,19 @@ describe('restart', () => {
 });
 
 describe('node lifecycle', () => {
+  const HEALTHY = 'node-58';
+  const renewed = new Set<string>();
   let renewing: NodeJS.Timeout | undefined;
 
+  beforeAll(() => {
+    renewing = setInterval(() => {
+      for (const name of renewed) void renewLease(name).catch(() => undefined);
+    }, 500);
+  });
   afterAll(() => clearInterval(renewing));
 
-  async function postReady(): Promise<void> {
-    const node = await cp.client.nodes.get(undefined, NODE);
+  async function postReady(name: string): Promise<void> {
+    const node = await cp.client.nodes.get(undefined, name);
     const now = timeFromDate(new Date());
     await cp.client.nodes.updateStatus({
       ...node,
@@ -273,13 +280,20 @@ describe('node lifecycle', () => {
     });
   }
 
-  async function renewLease(): Promise<void> {
-    const lease = await cp.client.leases.get('kube-node-lease', NODE);
+  async function renewLease(name: string): Promise<void> {
+    const lease = await cp.client.leases.get('kube-node-lease', name);
     await cp.client.leases.update({ ...lease, spec: { ...lease.spec, renewTime: microTimeFromDate(new Date()) } });
   }
 
-  function startRenewing(): void {
-    renewing = setInterval(() => void renewLease().catch(() => undefined), 500);
+  /** What a kubelet does at start: register the node, report Ready, create its Lease and keep renewing it. */
+  async function fakeKubelet(name: string): Promise<void> {
+    await cp.client.nodes.create({ metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: {} });
+    await postReady(name);
+    await cp.client.leases.create({
+      metadata: { name, namespace: 'kube-node-lease' },
+      spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: microTimeFromDate(new Date()) },
+    });
+    renewed.add(name);
   }
 
   const readyOf = (n: Node) => n.status?.conditions?.find((c) => c.type === 'Ready');
@@ -287,13 +301,9 @@ describe('node lifecycle', () => {
   const podReady = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status;
 
   it('a node whose Lease stops renewing goes Unknown, is tainted, its pods go not ready and are evicted after the toleration; recovery untaints', async () => {
-    await cp.client.nodes.create({ metadata: { name: NODE, labels: { 'kubernetes.io/hostname': NODE } }, spec: {} });
-    await postReady();
-    await cp.client.leases.create({
-      metadata: { name: NODE, namespace: 'kube-node-lease' },
-      spec: { holderIdentity: NODE, leaseDurationSeconds: 40, renewTime: microTimeFromDate(new Date()) },
-    });
-    startRenewing();
+    // A second, healthy node: with every node down the controller would enter master disruption mode instead.
+    await fakeKubelet(HEALTHY);
+    await fakeKubelet(NODE);
     const plain = newPod({ name: 'on-node', namespace: NS, nodeName: NODE });
     const tolerant = newPod({ name: 'tolerant', namespace: NS, nodeName: NODE });
     tolerant.spec = { ...tolerant.spec, tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }] };
@@ -312,7 +322,7 @@ describe('node lifecycle', () => {
     );
 
     // The "kubelet" dies.
-    clearInterval(renewing);
+    renewed.delete(NODE);
     const stoppedAt = Date.now();
     const lost = await waitFor(
       async () => {
@@ -352,11 +362,12 @@ describe('node lifecycle', () => {
     await waitFor(async () => (await eventReasons('on-node')).includes('TaintManagerEviction'), { ...WAIT, desc: 'TaintManagerEviction event' });
     expect((await cp.client.pods.get(NS, 'tolerant')).metadata?.deletionTimestamp).toBeUndefined();
     expect(await eventReasons(NODE)).toContain('NodeNotReady');
+    expect(taintsOf(await cp.client.nodes.get(undefined, HEALTHY))).toEqual([]);
 
     // The "kubelet" comes back.
-    await renewLease();
-    await postReady();
-    startRenewing();
+    await renewLease(NODE);
+    await postReady(NODE);
+    renewed.add(NODE);
     await waitFor(
       async () => {
         const n = await cp.client.nodes.get(undefined, NODE);
@@ -364,6 +375,31 @@ describe('node lifecycle', () => {
       },
       { ...WAIT, desc: 'node-50 Ready again without taints' },
     );
-    clearInterval(renewing);
+  });
+
+  it('master disruption: when every node goes silent, no NoExecute taints and no evictions', async () => {
+    const p = newPod({ name: 'stays', namespace: NS, nodeName: HEALTHY });
+    await markReady(cp.client, await cp.client.pods.create(p));
+    renewed.clear();
+    await waitFor(
+      async () => {
+        const ns = await Promise.all([NODE, HEALTHY].map((n) => cp.client.nodes.get(undefined, n)));
+        // The first node to go may be tainted for a moment, until the second one goes too.
+        return ns.every((n) => readyOf(n)?.status === 'Unknown' && !taintsOf(n).some((t) => t.endsWith(':NoExecute')));
+      },
+      { ...WAIT, desc: 'both nodes Unknown, without NoExecute taints' },
+    );
+    // Longer than the toleration: still no NoExecute taint, nothing evicted.
+    const until = Date.now() + (TOLERATION_S + 2) * 1000;
+    await waitFor(
+      async () => {
+        const ns = await Promise.all([NODE, HEALTHY].map((n) => cp.client.nodes.get(undefined, n)));
+        for (const n of ns) if (taintsOf(n).some((t) => t.endsWith(':NoExecute'))) throw new Error(`${n.metadata?.name} got ${taintsOf(n).join(',')}`);
+        if ((await cp.client.pods.get(NS, 'stays')).metadata?.deletionTimestamp) throw new Error('stays was evicted');
+        return Date.now() > until;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, desc: 'no NoExecute taints in master disruption' },
+    );
+    expect(taintsOf(await cp.client.nodes.get(undefined, HEALTHY))).toEqual(['node.kubernetes.io/unreachable:NoSchedule']);
   });
 });

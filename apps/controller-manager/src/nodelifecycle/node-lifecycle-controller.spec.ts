@@ -89,6 +89,7 @@ describe('NodeLifecycleController', () => {
 
   it('a silent node goes Unknown, is tainted unreachable, its pods go not ready and are evicted after the toleration; recovery untaints', async () => {
     const { clock, nodes, controller, addNode, renewLease, addPod, writes, events, deleted, syncAllPods } = setup();
+    addNode('node-59'); // a healthy node: not every node is down, so this is no master disruption
     addNode('node-50');
     renewLease('node-50');
     addPod('short', 'node-50');
@@ -160,6 +161,7 @@ describe('NodeLifecycleController', () => {
 
   it('a pod on a tainted node waits in the eviction queue until its toleration runs out', async () => {
     const { clock, nodes, controller, addNode, addPod } = setup();
+    addNode('node-59');
     addNode('node-51');
     const n = structuredClone(nodes.get('node-51') as Node);
     n.spec = { taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: iso(clock.now()) }] };
@@ -173,6 +175,7 @@ describe('NodeLifecycleController', () => {
 
   it('an untolerated NoExecute taint evicts at once; a taint change enqueues the pods of the node', async () => {
     const { nodes, controller, addNode, addPod, deleted } = setup();
+    addNode('node-59');
     addNode('node-52');
     addPod('p', 'node-52');
     const old = nodes.get('node-52') as Node;
@@ -193,5 +196,29 @@ describe('NodeLifecycleController', () => {
     await controller.syncNode('node-53');
     expect(nodes.get('node-53')?.status?.conditions?.find((c) => c.type === 'Ready')?.reason).toBe('NodeStatusNeverUpdated');
     expect(writes[0]).toBe('status node-53');
+  });
+
+  it('master disruption: when every node is silent nothing gets NoExecute taints and nothing is evicted', async () => {
+    const { clock, nodes, controller, addNode, addPod, deleted, writes } = setup();
+    addNode('node-55');
+    addNode('node-56');
+    addPod('p', 'node-55');
+    await controller.syncNode('node-55');
+    await controller.syncNode('node-56');
+    clock.advance(GRACE_MS + 1_000);
+    // node-55 goes first while node-56 still looks Ready: a normal NoExecute taint.
+    await controller.syncNode('node-55');
+    expect(nodes.get('node-55')?.spec?.taints?.map((t) => t.effect)).toEqual(['NoExecute', 'NoSchedule']);
+    expect(controller.disruptionState).toBe('Normal');
+    // node-56 goes too: every node is down → the NoExecute taints are lifted, evictions stop.
+    await controller.syncNode('node-56');
+    expect(controller.disruptionState).toBe('FullDisruption');
+    expect(nodes.get('node-56')?.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/unreachable:NoSchedule']);
+    await controller.syncNode('node-55');
+    expect(nodes.get('node-55')?.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/unreachable:NoSchedule']);
+    clock.advance(60_000);
+    expect(await controller.syncPod('default/p')).toEqual({ action: 'keep' });
+    expect(deleted).toEqual([]);
+    expect(writes.filter((w) => w.startsWith('taints')).length).toBe(3);
   });
 });

@@ -11,9 +11,10 @@
 import { deepCopy, makeKey, objectKey, type Lease, type Node, type Pod, timeFromDate } from '@k8ts/api';
 import { isNotFound } from '@k8ts/apimachinery';
 import { DeletedFinalStateUnknown, type EventObject, type EventType, type Lister, NODE_NAME_INDEX, RateLimitingQueue, runWorkers } from '@k8ts/client';
+import { computeDisruptionState, type DisruptionState } from './disruption';
 import { type NodeHealth, updateNodeHealth } from './node-health';
 import { markPodNotReady } from './pod-readiness';
-import { noExecuteTaints, reconcileTaints } from './taints';
+import { type NoExecuteMode, noExecuteTaints, reconcileTaints } from './taints';
 import { type DefaultTolerationSeconds, type EvictionDecision, evictionDecision } from './tolerations';
 import {
   CONDITION_DISRUPTION_TARGET,
@@ -90,6 +91,7 @@ export class NodeLifecycleController {
   readonly evictionQueue: RateLimitingQueue<string>;
   private readonly health = new Map<string, NodeHealth>();
   private readonly log: NodeLifecycleLogger;
+  private disruption: DisruptionState = 'Normal';
 
   constructor(private readonly opts: NodeLifecycleOptions) {
     this.nodeQueue = opts.nodeQueue ?? new RateLimitingQueue<string>({ name: 'node_lifecycle' });
@@ -120,8 +122,14 @@ export class NodeLifecycleController {
     this.enqueuePodIfTainted(pod);
   }
 
+  /** The cluster's disruption state as last computed. */
+  get disruptionState(): DisruptionState {
+    return this.disruption;
+  }
+
   /** The periodic pass (upstream monitorNodeHealth): every known node is checked. */
   monitorNodes(): void {
+    this.noteDisruption(computeDisruptionState(this.opts.nodeLister.list()).state);
     for (const key of this.opts.nodeLister.listKeys()) this.nodeQueue.add(key);
     let unhealthy = 0;
     for (const h of this.health.values()) if (h.readyCondition?.status !== 'True') unhealthy++;
@@ -165,7 +173,11 @@ export class NodeLifecycleController {
       this.opts.recorder.event(node, 'Node', 'Normal', EVENT_NODE_READY, `Node ${name} status is now: NodeReady`);
     }
 
-    const taints = reconcileTaints(current, now);
+    // The disruption state with this node's fresh view, before any NoExecute taint goes on.
+    const nodes = this.opts.nodeLister.list().map((n) => (n.metadata?.name === name ? current : n));
+    this.noteDisruption(computeDisruptionState(nodes).state);
+    const mode: NoExecuteMode = this.disruption === 'FullDisruption' ? 'lift' : this.disruption === 'PartialDisruption' ? 'hold' : 'apply';
+    const taints = reconcileTaints(current, now, mode);
     if (taints) {
       const copy = deepCopy(current);
       copy.spec = { ...copy.spec, taints };
@@ -212,6 +224,8 @@ export class NodeLifecycleController {
     const pod = this.opts.podLister.get(key);
     const nodeName = pod?.spec?.nodeName;
     if (!pod || !nodeName || pod.metadata?.deletionTimestamp) return undefined;
+    // Master disruption mode: no evictions (the NoExecute taints are being lifted).
+    if (this.disruption === 'FullDisruption') return { action: 'keep' };
     const taints = noExecuteTaints(this.opts.nodeLister.get(nodeName));
     const now = this.opts.now();
     const decision = evictionDecision(pod, taints, now, this.opts.defaultTolerationSeconds);
@@ -266,6 +280,17 @@ export class NodeLifecycleController {
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
     clearInterval(timer);
     await Promise.all([stopNodes(), stopPods()]);
+  }
+
+  private noteDisruption(state: DisruptionState): void {
+    if (state === this.disruption) return;
+    const was = this.disruption;
+    this.disruption = state;
+    if (state === 'FullDisruption') this.log.warn({}, 'Controller detected that all Nodes are not-Ready. Entering master disruption mode');
+    else if (was === 'FullDisruption') this.log.warn({ state }, 'Controller detected that some Nodes are Ready. Exiting master disruption mode');
+    else this.log.info({ from: was, to: state }, 'disruption state changed');
+    // Every node's NoExecute taints follow the new mode on its next sync.
+    for (const key of this.opts.nodeLister.listKeys()) this.nodeQueue.add(key);
   }
 
   private enqueuePodsOn(nodeName: string): void {

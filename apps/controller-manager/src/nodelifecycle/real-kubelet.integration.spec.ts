@@ -9,7 +9,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Node, Pod, ReplicaSet } from '@k8ts/api';
+import { microTimeFromDate, timeFromDate, type Node, type Pod, type ReplicaSet } from '@k8ts/api';
 import { isNotFound } from '@k8ts/apimachinery';
 import { appBundle, freePort, type ManagedProcess, newNamespace, newPod, startProcess, waitFor } from '@k8ts/testing';
 import { startControlPlane, startControllerManager, type ControlPlane, type ControllerManagerProcess } from '../testing/control-plane';
@@ -25,10 +25,28 @@ let cp: ControlPlane;
 let cm: ControllerManagerProcess | undefined;
 let kubelet: ManagedProcess | undefined;
 let rootDir: string;
+let renewing: NodeJS.Timeout | undefined;
+
+/** node-53: a second node whose "kubelet" (this test) keeps renewing its Lease, so node-51 alone going quiet is no master disruption. */
+const HEALTHY = 'node-53';
+
+async function fakeHealthyNode(): Promise<void> {
+  const node = await cp.client.nodes.create({ metadata: { name: HEALTHY }, spec: {} });
+  const now = timeFromDate(new Date());
+  await cp.client.nodes.updateStatus({ ...node, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now }] } });
+  await cp.client.leases.create({ metadata: { name: HEALTHY, namespace: 'kube-node-lease' }, spec: { holderIdentity: HEALTHY, leaseDurationSeconds: 40, renewTime: microTimeFromDate(new Date()) } });
+  renewing = setInterval(() => {
+    void cp.client.leases
+      .get('kube-node-lease', HEALTHY)
+      .then((l) => cp.client.leases.update({ ...l, spec: { ...l.spec, renewTime: microTimeFromDate(new Date()) } }))
+      .catch(() => undefined);
+  }, 500);
+}
 
 beforeAll(async () => {
   cp = await startControlPlane();
   await cp.client.namespaces.create(newNamespace(NS));
+  await fakeHealthyNode();
   cm = await startControllerManager(cp, {
     identity: 'cm-kubelet-1',
     controllers: 'nodelifecycle,garbagecollector',
@@ -62,6 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  clearInterval(renewing);
   if (kubelet) process.kill(kubelet.pid, 'SIGCONT');
   const { items } = await cp.client.pods.list({ namespace: NS }).catch(() => ({ items: [] as Pod[] }));
   await Promise.all(items.map((p) => cp.client.pods.delete(NS, p.metadata?.name ?? '', { gracePeriodSeconds: 1 }).catch(() => undefined)));

@@ -50,3 +50,21 @@ describe('reconcileTaints', () => {
     expect(reconcileTaints(n, NOW)).toEqual(want);
   });
 });
+
+describe('reconcileTaints in a disruption', () => {
+  it.each<{ desc: string; n: Node; mode: 'hold' | 'lift'; want: Taint[] | undefined }>([
+    { desc: 'lift: an unreachable node gets only the NoSchedule taint', n: node('Unknown'), mode: 'lift', want: [t(UR, 'NoSchedule')] },
+    { desc: 'lift: an existing NoExecute taint is removed', n: node('Unknown', { taints: [t(UR, 'NoExecute', '2023-01-01T00:00:00Z'), t(UR, 'NoSchedule')] }), mode: 'lift', want: [t(UR, 'NoSchedule')] },
+    { desc: 'hold: no new NoExecute taint', n: node('Unknown'), mode: 'hold', want: [t(UR, 'NoSchedule')] },
+    { desc: 'hold: an existing NoExecute taint stays', n: node('Unknown', { taints: [t(UR, 'NoExecute', '2023-01-01T00:00:00Z'), t(UR, 'NoSchedule')] }), mode: 'hold', want: undefined },
+    {
+      desc: 'hold: a not-ready taint is not swapped for unreachable',
+      n: node('Unknown', { taints: [t(NR, 'NoExecute', '2023-01-01T00:00:00Z')] }),
+      mode: 'hold',
+      want: [t(NR, 'NoExecute', '2023-01-01T00:00:00Z'), t(UR, 'NoSchedule')],
+    },
+    { desc: 'hold: recovery still removes it', n: node('True', { taints: [t(UR, 'NoExecute', '2023-01-01T00:00:00Z')] }), mode: 'hold', want: [] },
+  ])('$desc', ({ n, mode, want }) => {
+    expect(reconcileTaints(n, NOW, mode)).toEqual(want);
+  });
+});

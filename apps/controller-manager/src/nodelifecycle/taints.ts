@@ -58,14 +58,28 @@ export function wantedTaints(node: Node): Taint[] {
 }
 
 /**
+ * How NoExecute taints are handled in a disruption (see disruption.ts):
+ *  - apply: as the conditions call for (Normal);
+ *  - hold: no new ones, existing ones stay until the node is Ready (PartialDisruption);
+ *  - lift: none at all, existing ones removed (FullDisruption).
+ */
+export type NoExecuteMode = 'apply' | 'hold' | 'lift';
+
+/**
  * The node's new taint list (others' taints kept, ours added or removed), or
  * undefined when nothing changes. NoExecute taints get timeAdded = now;
  * a node with no Ready condition yet is left as it is.
  */
-export function reconcileTaints(node: Node, nowMs: number): Taint[] | undefined {
+export function reconcileTaints(node: Node, nowMs: number, noExecute: NoExecuteMode = 'apply'): Taint[] | undefined {
   if (!readyConditionOf(node)) return undefined;
   const current = node.spec?.taints ?? [];
-  const wanted = wantedTaints(node);
+  let wanted = wantedTaints(node);
+  if (noExecute === 'lift') wanted = wanted.filter((t) => t.effect !== EFFECT_NO_EXECUTE);
+  if (noExecute === 'hold') {
+    // No new NoExecute taints; the ones already there stay (swaps included, as upstream's rate limiter holds them).
+    wanted = wanted.filter((t) => t.effect !== EFFECT_NO_EXECUTE || current.some((c) => same(c, t)));
+    for (const c of current) if (c.effect === EFFECT_NO_EXECUTE && owned(c) && !wanted.some((w) => same(w, c)) && readyConditionOf(node)?.status !== 'True') wanted.push(c);
+  }
   const keep = current.filter((t) => !owned(t) || wanted.some((w) => same(w, t)));
   const add = wanted.filter((w) => !current.some((t) => same(w, t)));
   if (keep.length === current.length && add.length === 0) return undefined;
