@@ -167,6 +167,12 @@ describe('strategic merge patch', () => {
     expect(at(out, 'status.conditions')).toEqual([{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }]);
   });
 
+  it('422 when the patch sets a field its $retainKeys leaves out', () => {
+    const s = statusOfError(() => smp(pod(), { spec: { volumes: [{ name: 'data', $retainKeys: ['name'], hostPath: { path: '/x' } }] } }));
+    expect(s.code).toBe(422);
+    expect(s.reason).toBe('Invalid');
+  });
+
   it.each([
     { desc: 'unknown $patch value', patch: { metadata: { labels: { $patch: 'explode' } } } },
     { desc: 'element without its merge key', patch: { spec: { containers: [{ image: 'x' }] } } },

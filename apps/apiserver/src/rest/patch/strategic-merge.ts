@@ -3,7 +3,7 @@
 // element; primitive merge lists are unions; other lists are replaced.
 // Directives: $patch (replace | delete | merge), $retainKeys,
 // $setElementOrder/<field>, $deleteFromPrimitiveList/<field>.
-import { newBadRequest } from '@k8ts/apimachinery';
+import { newBadRequest, newGenericServerResponse } from '@k8ts/apimachinery';
 import { deepClone, deepEqual, isObject, type JsonObject } from './json-value';
 import { parsePatchObject } from './merge-patch';
 import { elemSchema, fieldSchema, type FieldSchema, type ListSchema, schemaForKind } from './schema';
@@ -45,6 +45,11 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
   if (retain !== undefined) {
     if (!Array.isArray(retain) || !retain.every((k) => typeof k === 'string')) throw badPatch(`invalid patch: ${RETAIN_KEYS} must be a list of strings`);
     const keep = new Set(retain as string[]);
+    for (const k of Object.keys(patch)) {
+      if (k.startsWith('$') || keep.has(k)) continue;
+      // Upstream answers 422 for a patch that sets a field its own $retainKeys would drop.
+      throw newGenericServerResponse(422, '', { group: '', resource: '' }, '', `doesn't match $retainKeys: ${k} is not in ${JSON.stringify(retain)}`);
+    }
     result = Object.fromEntries(Object.entries(result).filter(([k]) => keep.has(k)));
   }
   const orders: Array<[string, unknown]> = [];
