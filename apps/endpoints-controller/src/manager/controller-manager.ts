@@ -14,7 +14,6 @@ import {
   createApiClient,
   isDeletedFinalStateUnknown,
   LeaderElector,
-  RateLimitingQueue,
   SharedInformerFactory,
   type ApiClient,
   type DeletedFinalStateUnknown,
@@ -27,6 +26,7 @@ import type { EndpointsControllerConfig } from '../config';
 import { EndpointsController, type EndpointsControllerOptions } from '../controller/endpoints-controller';
 import type { SyncResult } from '../controller/sync-service';
 import { EndpointSliceMirroringController } from '../mirroring/mirroring-controller';
+import { tracedMirroringSync } from '../mirroring/mirroring-tracing';
 import { endpointSliceLister, endpointsLister, podLister, serviceLister } from './listers';
 import { ControllerMetrics } from './metrics';
 import { PendingTraces, tracedSync, TracingQueue } from './sync-tracing';
@@ -176,31 +176,33 @@ export class EndpointsControllerManager {
       onDelete: (s, meta) => t.during(meta, () => controller.onEndpointSliceDelete(unwrap(s))),
     });
     // EndpointSlice mirroring of selectorless Services' Endpoints (same informers, same lease).
+    const mt = new PendingTraces();
     const mirroring = new EndpointSliceMirroringController({
       serviceLister: serviceLister(services.lister),
       endpointsLister: endpointsLister(endpoints.lister),
       sliceLister: endpointSliceLister(slices.lister),
       client: this.client,
       maxEndpointsPerSubset: config.mirroringMaxEndpointsPerSubset,
-      queue: new RateLimitingQueue<string>({ name: MIRRORING_QUEUE_NAME, metrics: this.metrics.queueMetrics(MIRRORING_QUEUE_NAME) }),
+      queue: new TracingQueue(mt, { name: MIRRORING_QUEUE_NAME, metrics: this.metrics.queueMetrics(MIRRORING_QUEUE_NAME) }),
+      traceSync: (key, run) => tracedMirroringSync(key, mt, run),
       onSyncError: (key, err, requeues) => logger.warn({ key, requeues, err: errText(err) }, 'mirroring sync failed; retrying'),
       onDrop: (key, err) => logger.error({ key, err: errText(err) }, 'mirroring sync failed too often; dropped'),
       onSynced: (key, r) => logger.debug({ key, ...r }, 'mirrored'),
     });
     services.addEventHandler({
-      onAdd: (s: Service) => mirroring.onServiceAdd(s),
-      onUpdate: (o: Service, s: Service) => mirroring.onServiceUpdate(o, s),
-      onDelete: (s) => mirroring.onServiceDelete(unwrap(s)),
+      onAdd: (s: Service, _initial, meta) => mt.during(meta, () => mirroring.onServiceAdd(s)),
+      onUpdate: (o: Service, s: Service, meta) => mt.during(meta, () => mirroring.onServiceUpdate(o, s)),
+      onDelete: (s, meta) => mt.during(meta, () => mirroring.onServiceDelete(unwrap(s))),
     });
     endpoints.addEventHandler({
-      onAdd: (e: Endpoints) => mirroring.onEndpointsAdd(e),
-      onUpdate: (o: Endpoints, e: Endpoints) => mirroring.onEndpointsUpdate(o, e),
-      onDelete: (e) => mirroring.onEndpointsDelete(unwrap<Endpoints>(e)),
+      onAdd: (e: Endpoints, _initial, meta) => mt.during(meta, () => mirroring.onEndpointsAdd(e)),
+      onUpdate: (o: Endpoints, e: Endpoints, meta) => mt.during(meta, () => mirroring.onEndpointsUpdate(o, e)),
+      onDelete: (e, meta) => mt.during(meta, () => mirroring.onEndpointsDelete(unwrap<Endpoints>(e))),
     });
     slices.addEventHandler({
-      onAdd: (s: EndpointSlice) => mirroring.onEndpointSliceAdd(s),
-      onUpdate: (o: EndpointSlice, s: EndpointSlice) => mirroring.onEndpointSliceUpdate(o, s),
-      onDelete: (s) => mirroring.onEndpointSliceDelete(unwrap(s)),
+      onAdd: (s: EndpointSlice, _initial, meta) => mt.during(meta, () => mirroring.onEndpointSliceAdd(s)),
+      onUpdate: (o: EndpointSlice, s: EndpointSlice, meta) => mt.during(meta, () => mirroring.onEndpointSliceUpdate(o, s)),
+      onDelete: (s, meta) => mt.during(meta, () => mirroring.onEndpointSliceDelete(unwrap(s))),
     });
     this.factory.start(this.abort.signal);
     this.running = this.run(controller, mirroring, endpoints.lister.listKeys.bind(endpoints.lister)).catch((err) => {

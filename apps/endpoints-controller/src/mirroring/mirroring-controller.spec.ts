@@ -115,6 +115,25 @@ describe('EndpointSliceMirroringController handlers', () => {
 
   it.each([
     { desc: 'Service add', act: (c: EndpointSliceMirroringController) => c.onServiceAdd(kubeDns), want: ['kube-system/kube-dns'] },
+    { desc: 'Service with a selector: ignored', act: (c: EndpointSliceMirroringController) => c.onServiceAdd(testService({ name: 'web' })), want: [] },
+    { desc: 'Service gains a selector', act: (c: EndpointSliceMirroringController) => c.onServiceUpdate(kubeDns, testService({ name: 'kube-dns', namespace: 'kube-system' })), want: ['kube-system/kube-dns'] },
+    { desc: 'Service update keeping no selector: ignored', act: (c: EndpointSliceMirroringController) => c.onServiceUpdate(kubeDns, kubeDns), want: [] },
+    { desc: 'Endpoints add', act: (c: EndpointSliceMirroringController) => c.onEndpointsAdd(kubeDnsEndpoints()), want: ['kube-system/kube-dns'] },
+    {
+      desc: 'Endpoints of a Service with a selector: ignored',
+      act: (c: EndpointSliceMirroringController) => c.onEndpointsAdd({ metadata: { name: 'web', namespace: 'default' }, subsets: [] }),
+      want: [],
+    },
+    {
+      desc: 'skip-mirror Endpoints: ignored',
+      act: (c: EndpointSliceMirroringController) => c.onEndpointsAdd(kubeDnsEndpoints('127.0.0.1', { 'endpointslice.kubernetes.io/skip-mirror': 'true' })),
+      want: [],
+    },
+    {
+      desc: 'Endpoints newly labelled skip-mirror: enqueued (slices go away)',
+      act: (c: EndpointSliceMirroringController) => c.onEndpointsUpdate(kubeDnsEndpoints(), kubeDnsEndpoints('127.0.0.1', { 'endpointslice.kubernetes.io/skip-mirror': 'true' })),
+      want: ['kube-system/kube-dns'],
+    },
     { desc: 'Endpoints update', act: (c: EndpointSliceMirroringController) => c.onEndpointsUpdate(kubeDnsEndpoints(), kubeDnsEndpoints('127.0.0.2')), want: ['kube-system/kube-dns'] },
     { desc: 'Endpoints delete', act: (c: EndpointSliceMirroringController) => c.onEndpointsDelete(kubeDnsEndpoints()), want: ['kube-system/kube-dns'] },
     { desc: 'a foreign mirrored slice appears', act: (c: EndpointSliceMirroringController) => c.onEndpointSliceAdd(mirroredSlice()), want: ['kube-system/kube-dns'] },
@@ -138,7 +157,7 @@ describe('EndpointSliceMirroringController handlers', () => {
       want: [],
     },
   ])('$desc', async ({ act, want }) => {
-    const cluster = new FakeCluster();
+    const cluster = new FakeCluster({ services: [kubeDns, testService({ name: 'web' })] });
     const tracker = new EndpointSliceTracker();
     const c = new EndpointSliceMirroringController({ ...deps(cluster), sliceTracker: tracker });
     act(c, tracker);

@@ -4,9 +4,10 @@
 // (kube-proxy, DNS) see hand-written Endpoints too, e.g. kube-system/kube-dns.
 //
 // Event → key (the Service's namespace/name), as upstream:
-//  - Service add/update/delete → its key (a selector appearing or going
-//    away changes whether it is mirrored);
-//  - Endpoints add/update/delete → its key, when it is or was mirrorable;
+//  - Service add/delete without a selector, and updates where the selector
+//    appears or goes away → its key;
+//  - Endpoints add/update/delete → its key, when it is or was mirrorable
+//    (no skip-mirror label) and its Service is mirrored;
 //  - EndpointSlice events of mirrored slices that are not echoes of the
 //    controller's own writes → the slice's Service (someone edited or
 //    deleted a mirrored slice: put it back).
@@ -14,7 +15,7 @@ import { makeKey, objectKey, type Endpoints, type EndpointSlice, type Service } 
 import { RateLimitingQueue, runWorkers, type StopWorkers } from '@k8ts/client';
 import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME } from '../common/well-known';
 import { EndpointSliceTracker } from '../controller/endpoint-slice-tracker';
-import { MIRRORING_CONTROLLER_NAME } from './desired-mirrored-slices';
+import { MIRRORING_CONTROLLER_NAME, serviceIsMirrored, shouldMirror } from './desired-mirrored-slices';
 import { syncMirroring, type MirroringDeps, type MirroringResult } from './sync-mirroring';
 
 export interface MirroringControllerOptions extends MirroringDeps {
@@ -23,6 +24,8 @@ export interface MirroringControllerOptions extends MirroringDeps {
   onSyncError?(key: string, err: unknown, requeues: number): void;
   onDrop?(key: string, err: unknown): void;
   onSynced?(key: string, result: MirroringResult): void;
+  /** Wraps every sync, e.g. in a span continuing the trace of the events behind it (default: none). */
+  traceSync?(key: string, sync: () => Promise<MirroringResult>): Promise<MirroringResult>;
 }
 
 export class EndpointSliceMirroringController {
@@ -37,27 +40,38 @@ export class EndpointSliceMirroringController {
   }
 
   onServiceAdd(service: Service): void {
-    this.queue.add(objectKey(service));
+    if (serviceIsMirrored(service)) this.queue.add(objectKey(service));
   }
 
-  onServiceUpdate(_old: Service, service: Service): void {
-    this.queue.add(objectKey(service));
+  onServiceUpdate(old: Service, service: Service): void {
+    if (serviceIsMirrored(old) !== serviceIsMirrored(service)) this.queue.add(objectKey(service));
   }
 
   onServiceDelete(service: Service): void {
-    this.queue.add(objectKey(service));
+    if (serviceIsMirrored(service)) this.queue.add(objectKey(service));
   }
 
   onEndpointsAdd(endpoints: Endpoints): void {
-    this.queue.add(objectKey(endpoints));
+    if (shouldMirror(endpoints)) this.enqueueEndpoints(endpoints);
   }
 
-  onEndpointsUpdate(_old: Endpoints, endpoints: Endpoints): void {
-    this.queue.add(objectKey(endpoints));
+  onEndpointsUpdate(old: Endpoints, endpoints: Endpoints): void {
+    if (shouldMirror(old) || shouldMirror(endpoints)) this.enqueueEndpoints(endpoints);
   }
 
   onEndpointsDelete(endpoints: Endpoints): void {
-    this.queue.add(objectKey(endpoints));
+    if (shouldMirror(endpoints)) this.enqueueEndpoints(endpoints);
+  }
+
+  /**
+   * Endpoints changes matter only while their Service is mirrored (exists
+   * without a selector): Service events cover it appearing, gaining or
+   * losing its selector, and going away. This keeps every Endpoints write
+   * of the EndpointsController from costing a no-op mirroring sync.
+   */
+  private enqueueEndpoints(endpoints: Endpoints): void {
+    const service = this.opts.serviceLister.get(endpoints.metadata?.namespace ?? '', endpoints.metadata?.name ?? '');
+    if (serviceIsMirrored(service)) this.queue.add(objectKey(endpoints));
   }
 
   onEndpointSliceAdd(slice: EndpointSlice): void {
@@ -85,7 +99,8 @@ export class EndpointSliceMirroringController {
   }
 
   async sync(key: string): Promise<MirroringResult> {
-    const result = await syncMirroring(key, this.deps);
+    const run = () => syncMirroring(key, this.deps);
+    const result = await (this.opts.traceSync ? this.opts.traceSync(key, run) : run());
     this.opts.onSynced?.(key, result);
     return result;
   }
