@@ -46,7 +46,7 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
     if (!Array.isArray(retain) || !retain.every((k) => typeof k === 'string')) throw badPatch(`invalid patch: ${RETAIN_KEYS} must be a list of strings`);
     const keep = new Set(retain as string[]);
     for (const k of Object.keys(patch)) {
-      if (k.startsWith('$') || keep.has(k)) continue;
+      if (k.startsWith('$') || keep.has(k) || patch[k] === null) continue;
       // Upstream answers 422 for a patch that sets a field its own $retainKeys would drop.
       throw newGenericServerResponse(422, '', { group: '', resource: '' }, '', `doesn't match $retainKeys: ${k} is not in ${JSON.stringify(retain)}`);
     }
