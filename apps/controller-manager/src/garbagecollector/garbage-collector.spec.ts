@@ -210,3 +210,34 @@ describe('GarbageCollector: Orphan deletion', () => {
     expect(writes()).toEqual([]);
   });
 });
+
+describe('GarbageCollector: cluster-scoped owners', () => {
+  it('a node Lease in kube-node-lease whose Node is gone is deleted; with the Node present it stays', async () => {
+    const node: KubeObject = { metadata: { name: 'node-50', uid: 'n1' } };
+    const lease: KubeObject = {
+      metadata: { name: 'node-50', namespace: 'kube-node-lease', uid: 'l1', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'node-50', uid: 'n1' }] },
+    };
+    const nodes = new Indexer<KubeObject>({ [OWNER_UID_INDEX]: ownerUidIndexFunc });
+    const leases = new Indexer<KubeObject>({ [OWNER_UID_INDEX]: ownerUidIndexFunc });
+    leases.add(lease);
+    nodes.add(node);
+    const calls: string[] = [];
+    const api: GcApi = {
+      get: async (kind, namespace, name) => {
+        calls.push(`get ${kind} ${namespace ?? '-'} ${name}`);
+        throw newNotFound({ group: '', resource: 'nodes' }, name);
+      },
+      update: async (_kind, obj) => obj,
+      delete: async (kind, namespace, name, _uid, policy) => void calls.push(`delete ${kind} ${namespace} ${name} ${policy}`),
+    };
+    const gc = new GarbageCollector({ cache: new ObjectCache([{ kind: 'Node', lister: nodes }, { kind: 'Lease', lister: leases }]), api });
+    const key = `delete:${identityKey(identityOf('Lease', lease))}`;
+    await gc.sync(key);
+    expect(calls).toEqual([]);
+    nodes.delete(node);
+    gc.onDelete('Node', node);
+    expect(gc.queue.len()).toBe(1);
+    await gc.sync(key);
+    expect(calls).toEqual(['delete Lease kube-node-lease node-50 Background']);
+  });
+});
