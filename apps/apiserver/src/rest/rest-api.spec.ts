@@ -285,3 +285,12 @@ describe('paths', () => {
     expect(r.json).toMatchObject({ kind: 'Status', reason, code });
   });
 });
+
+describe('OpenAPI kinds', () => {
+  it('tags kind schemas with x-kubernetes-group-version-kind (kubectl explain, client-side apply)', async () => {
+    const index = (await call('GET', '/openapi/v3')).json.paths as Record<string, { serverRelativeURL: string }>;
+    const doc = (await call('GET', index['api/v1'].serverRelativeURL)).json as { components: { schemas: Record<string, Record<string, unknown>> } };
+    expect(doc.components.schemas['io.k8s.api.core.v1.Pod']['x-kubernetes-group-version-kind']).toEqual([{ group: '', version: 'v1', kind: 'Pod' }]);
+    expect(doc.components.schemas['io.k8s.api.core.v1.PodList']['x-kubernetes-group-version-kind']).toEqual([{ group: '', version: 'v1', kind: 'PodList' }]);
+  });
+});

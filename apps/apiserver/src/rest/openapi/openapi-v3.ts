@@ -91,6 +91,17 @@ function buildDocument(resources: ServedResource[], group: string, version: stri
   }
   roots.push('k8s.io.apimachinery.pkg.apis.meta.v1.Status', 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions');
   const schemas = schemaClosure(roots);
+  // kubectl finds a kind's schema (explain, client-side apply) by this tag.
+  const tag = (group: string, kind: string) => {
+    const m = protoMessageOf(group, 'v1', kind);
+    const schema = m ? schemas[openApiName(m)] : undefined;
+    if (schema) schema['x-kubernetes-group-version-kind'] = [{ group, version: 'v1', kind }];
+  };
+  for (const r of inGv) {
+    tag(r.group, r.kind);
+    tag(r.group, `${r.kind}List`);
+    if (r.subresources.some((s) => s.name === 'scale')) tag('autoscaling', 'Scale');
+  }
   schemas['io.k8s.apimachinery.pkg.apis.meta.v1.Patch'] = { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' };
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.35.0' }, paths, components: { schemas } };
 }

@@ -26,6 +26,25 @@ describe('proto field model', () => {
     expect(Object.keys(probe.properties)).toEqual(expect.arrayContaining(['httpGet', 'exec', 'tcpSocket', 'periodSeconds']));
     expect(probe.properties.handler).toBeUndefined();
     const spec = messageSchema('k8s.io.api.core.v1.PodSpec') as { properties: Record<string, Record<string, unknown>> };
-    expect(spec.properties.containers).toMatchObject({ type: 'array', 'x-kubernetes-patch-merge-key': 'name', 'x-kubernetes-patch-strategy': 'merge' });
+    expect(spec.properties.containers).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/io.k8s.api.core.v1.Container' } });
+  });
+});
+
+describe('merge metadata in the schemas (from the patch module merge schema)', () => {
+  const props = (m: string) => (messageSchema(m) as { properties: Record<string, Record<string, unknown>> }).properties;
+
+  it.each([
+    { desc: 'containers merge by name', message: 'k8s.io.api.core.v1.PodSpec', field: 'containers', want: { 'x-kubernetes-patch-merge-key': 'name', 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] } },
+    { desc: 'volumes merge by name and retain keys', message: 'k8s.io.api.core.v1.PodSpec', field: 'volumes', want: { 'x-kubernetes-patch-strategy': 'merge,retainKeys' } },
+    { desc: 'container ports merge by containerPort', message: 'k8s.io.api.core.v1.Container', field: 'ports', want: { 'x-kubernetes-patch-merge-key': 'containerPort', 'x-kubernetes-list-map-keys': ['containerPort', 'protocol'] } },
+    { desc: 'service ports merge by port', message: 'k8s.io.api.core.v1.ServiceSpec', field: 'ports', want: { 'x-kubernetes-patch-merge-key': 'port' } },
+    { desc: 'tolerations are atomic', message: 'k8s.io.api.core.v1.PodSpec', field: 'tolerations', want: { 'x-kubernetes-list-type': 'atomic' } },
+    { desc: 'the service selector map is atomic', message: 'k8s.io.api.core.v1.ServiceSpec', field: 'selector', want: { 'x-kubernetes-map-type': 'atomic' } },
+  ])('$desc', ({ message, field, want }) => {
+    expect(props(message)[field]).toMatchObject(want);
+  });
+
+  it('leaves lists the merge schema does not know without a patch strategy', () => {
+    expect(props('k8s.io.api.discovery.v1.EndpointSlice').ports['x-kubernetes-patch-strategy']).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@
 // (proto-schemas.generated.ts) plus what the protos cannot say: inlined
 // structs, times, quantities, IntOrString, FieldsV1, RawExtension, Verbs.
 import { INLINE_FIELDS } from '@k8ts/api';
+import { type FieldSchema, schemaForKind, type StructSchema } from '../patch/schema';
 import type { ProtoModel } from './proto-model';
 import { PROTO_MODEL } from './proto-schemas.generated';
 
@@ -70,40 +71,60 @@ export function isSpecialMessage(type: string): boolean {
   return type in SPECIAL || type in SCALAR || !(type in PROTO_MODEL);
 }
 
-/** Patch strategy hints kubectl reads from OpenAPI (merge keys of the lists it patches most). */
-const MERGE_KEYS: Record<string, [key: string, strategy: string]> = {
-  containers: ['name', 'merge'],
-  initContainers: ['name', 'merge'],
-  volumes: ['name', 'merge,retainKeys'],
-  volumeMounts: ['mountPath', 'merge'],
-  env: ['name', 'merge'],
-  ports: ['containerPort', 'merge'],
-  conditions: ['type', 'merge'],
-  imagePullSecrets: ['name', 'merge'],
-  finalizers: ['', 'merge'],
-  ownerReferences: ['uid', 'merge'],
-};
+/**
+ * The merge semantics of each message, from the patch module's merge schema
+ * (the server's own strategic-merge and apply rules), so that the patch
+ * metadata kubectl reads from OpenAPI (x-kubernetes-patch-*, list types)
+ * is exactly what the server applies. Walked from each kind's root; a
+ * message reached through several paths takes the first.
+ */
+const MERGE_BY_MESSAGE = new Map<string, StructSchema>();
+
+function assignMerge(message: string, schema: StructSchema, model: ProtoModel): void {
+  if (MERGE_BY_MESSAGE.has(message) || SPECIAL[message] || !model[message]) return;
+  MERGE_BY_MESSAGE.set(message, schema);
+  for (const [name, [type]] of Object.entries(jsonFields(message, model))) {
+    const f = schema.fields[name];
+    if (f?.kind === 'struct') assignMerge(type, f, model);
+    else if (f?.kind === 'list' && f.elem) assignMerge(type, f.elem, model);
+  }
+}
+
+function mergeSchemaOf(message: string): StructSchema | undefined {
+  if (MERGE_BY_MESSAGE.size === 0) {
+    for (const kind of ['Pod', 'Service', 'Endpoints', 'EndpointSlice', 'Node', 'Namespace', 'Deployment', 'ReplicaSet', 'Event', 'Lease', 'Scale']) {
+      for (const group of Object.keys(PKG_BY_GROUP)) {
+        const m = protoMessageOf(group, 'v1', kind);
+        if (m) assignMerge(m, schemaForKind(kind), PROTO_MODEL);
+      }
+    }
+  }
+  return MERGE_BY_MESSAGE.get(message);
+}
+
+/** OpenAPI extensions for a field with merge schema `f`. */
+function mergeExtensions(f: FieldSchema | undefined): Schema {
+  if (!f) return {};
+  if (f.kind === 'list') {
+    const out: Schema = { 'x-kubernetes-list-type': f.listType };
+    if (f.listType === 'map' && f.keys) out['x-kubernetes-list-map-keys'] = [...f.keys];
+    if (f.merge) {
+      out['x-kubernetes-patch-strategy'] = f.retainKeys ? 'merge,retainKeys' : 'merge';
+      if (f.mergeKey) out['x-kubernetes-patch-merge-key'] = f.mergeKey;
+    }
+    return out;
+  }
+  if (f.kind === 'map') return f.atomic ? { 'x-kubernetes-map-type': 'atomic' } : {};
+  if (f.kind === 'struct') return { ...(f.atomic ? { 'x-kubernetes-map-type': 'atomic' } : {}), ...(f.retainKeys ? { 'x-kubernetes-patch-strategy': 'retainKeys' } : {}) };
+  return {};
+}
 
 function fieldSchema(message: string, name: string, type: string, label: '' | 'r' | 'm'): Schema {
   const base: Schema = SCALAR[type] ?? SPECIAL[type] ?? { $ref: `#/components/schemas/${openApiName(type)}` };
-  const single = base.$ref ? { allOf: [base] } : base;
-  if (label === 'r') {
-    const s: Schema = { type: 'array', items: base };
-    const hint = MERGE_KEYS[name];
-    if (hint && !(message.endsWith('.ServiceSpec') && name === 'ports')) {
-      if (hint[0]) s['x-kubernetes-patch-merge-key'] = hint[0];
-      s['x-kubernetes-patch-strategy'] = hint[1];
-      if (hint[0]) {
-        s['x-kubernetes-list-type'] = 'map';
-        s['x-kubernetes-list-map-keys'] = [hint[0]];
-      }
-    } else if (message.endsWith('.ServiceSpec') && name === 'ports') {
-      Object.assign(s, { 'x-kubernetes-patch-merge-key': 'port', 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['port', 'protocol'] });
-    }
-    return s;
-  }
-  if (label === 'm') return { type: 'object', additionalProperties: base };
-  return single;
+  const merge = mergeExtensions(mergeSchemaOf(message)?.fields[name]);
+  if (label === 'r') return { type: 'array', items: base, ...merge };
+  if (label === 'm') return { type: 'object', additionalProperties: base, ...merge };
+  return base.$ref ? { allOf: [base], ...merge } : { ...base, ...merge };
 }
 
 /** The schema of one message (not following references). */
