@@ -36,11 +36,12 @@ interface Result {
   status?: { status: string; reason?: string; details?: { causes: Array<{ reason: string; message: string }> } };
 }
 
-function exec(command: string[], opts: { stdin?: string; onOpen?: (ws: WebSocket) => void } = {}): Promise<Result> {
+function exec(command: string[], opts: { stdin?: string; tty?: boolean; onOpen?: (ws: WebSocket) => void } = {}): Promise<Result> {
   const q = new URLSearchParams();
   for (const c of command) q.append('command', c);
   q.set('stdout', 'true');
-  q.set('stderr', 'true');
+  q.set('stderr', opts.tty ? 'false' : 'true');
+  if (opts.tty) q.set('tty', 'true');
   if (opts.stdin !== undefined) q.set('stdin', 'true');
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://${fx.nodeIP}:${fx.kubeletPort}/exec/default/${POD}/shell?${q}`, ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
@@ -81,6 +82,12 @@ describe('kubelet streaming exec with real processes', () => {
     const r = await exec(['sh', '-c', 'tr a-z A-Z'], { stdin: 'shout\n' });
     expect(r.stdout).toBe('SHOUT\n');
     expect(r.status?.status).toBe('Success');
+  });
+
+  it('tty=true runs the command on a terminal, keeping its exit code', async () => {
+    const r = await exec(['sh', '-c', 'test -t 0 && test -t 1 && echo on-a-tty; exit 4'], { tty: true, stdin: '' });
+    expect(r.stdout.replace(/\r/g, '')).toBe('on-a-tty\n');
+    expect(r.status?.details?.causes).toEqual([{ reason: 'ExitCode', message: '4' }]);
   });
 
   it('kills the command when the client disconnects', async () => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import { type ContainerStatus, ContainerNotFoundError, type ExecStreams } from '../runtime/runtime';
-import { createExecStreamHandler, type ExecStreamHandler, rejectUpgrade } from './exec-stream';
+import { createExecStreamHandler, type ExecStreamHandler, rejectUpgrade, shellQuote, ttyCommand } from './exec-stream';
 import { encodeFrame, exitStatus, negotiateProtocol, PROTOCOL_V4, PROTOCOL_V5 } from './remote-command';
 
 /** Commands: `echo a b` prints args; `cat` copies stdin until EOF; `fail N` writes to stderr and exits N; `hang` waits for abort. */
@@ -50,6 +50,7 @@ beforeAll(async () => {
   handler = createExecStreamHandler({
     runtime,
     logger: silent,
+    scriptPath: null,
     findContainer: async (ns, pod, container) => {
       if (ns !== 'default' || pod !== 'web') return undefined;
       if (container === 'web') return { containerId: 'c-1' };
@@ -131,6 +132,18 @@ describe('remote-command frames', () => {
       },
     },
   ])('status: $desc', ({ code, want }) => expect(exitStatus(code, ['sh', '-c', 'exit 3'])).toEqual(want));
+
+  it.each([
+    { desc: 'plain words stay', arg: 'ls', want: 'ls' },
+    { desc: 'spaces are quoted', arg: 'echo hi; exit 3', want: "'echo hi; exit 3'" },
+    { desc: 'single quotes are escaped', arg: "it's", want: "'it'\\''s'" },
+    { desc: 'empty argument', arg: '', want: "''" },
+  ])('shellQuote: $desc', ({ arg, want }) => expect(shellQuote(arg)).toBe(want));
+
+  it('tty commands run under script(1) when available', () => {
+    expect(ttyCommand(['sh', '-c', 'echo hi'], '/usr/bin/script')).toEqual(['/usr/bin/script', '-q', '-f', '-e', '-c', "sh -c 'echo hi'", '/dev/null']);
+    expect(ttyCommand(['sh'], undefined)).toEqual(['sh']);
+  });
 
   it('encodes the channel byte first', () => expect([...encodeFrame(2, 'hi')]).toEqual([2, 104, 105]));
 });

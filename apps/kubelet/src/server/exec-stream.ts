@@ -4,16 +4,43 @@
 // command runs in the container's context (its env and cwd) through the
 // runtime; the exit code comes back as a Status on channel 3. The apiserver
 // relays kubectl's pods/exec WebSocket to this endpoint unchanged.
+import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import { PassThrough, type Duplex, Writable } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Runtime } from '../runtime/runtime';
 import { CLOSE, encodeFrame, ERROR, errorStatus, exitStatus, negotiateProtocol, PROTOCOL_V5, RESIZE, STDERR, STDIN, STDOUT } from './remote-command';
 
+/** POSIX shell quoting of one argument. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * tty=true: the command runs on a pseudo-terminal allocated by util-linux
+ * `script` (quiet, flushed, child's exit code), so shells are interactive
+ * and programs see a terminal. Without `script` the command runs on pipes.
+ */
+export function ttyCommand(command: readonly string[], scriptPath: string | undefined): string[] {
+  if (!scriptPath) return [...command];
+  return [scriptPath, '-q', '-f', '-e', '-c', command.map(shellQuote).join(' '), '/dev/null'];
+}
+
+function findScript(): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '/usr/bin:/bin').split(':')) {
+    const p = join(dir || '.', 'script');
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
 export interface ExecStreamOptions {
   runtime: Pick<Runtime, 'exec' | 'containerStatus'>;
   findContainer(namespace: string, pod: string, container?: string): Promise<{ containerId: string } | undefined>;
   logger: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** Path of util-linux `script` for tty=true (default: looked up on PATH; null disables ttys). */
+  scriptPath?: string | null;
 }
 
 export interface ExecStreamHandler {
@@ -44,6 +71,7 @@ function offeredProtocols(req: IncomingMessage): string[] {
 }
 
 export function createExecStreamHandler(opts: ExecStreamOptions): ExecStreamHandler {
+  const scriptPath = opts.scriptPath === null ? undefined : (opts.scriptPath ?? findScript());
   const sessions = new Set<{ ws: WebSocket; abort: AbortController }>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => negotiateProtocol(offered) ?? false });
 
@@ -71,7 +99,7 @@ export function createExecStreamHandler(opts: ExecStreamOptions): ExecStreamHand
       const channel = buf[0];
       if (channel === STDIN) stdin?.write(buf.subarray(1));
       else if (channel === CLOSE && v5 && buf[1] === STDIN) stdin?.end();
-      else if (channel === RESIZE) return; // no terminal to resize: commands run on pipes
+      else if (channel === RESIZE) return; // resize of the pseudo-terminal is not supported
     });
     let exited = false;
     ws.on('close', () => {
@@ -82,7 +110,7 @@ export function createExecStreamHandler(opts: ExecStreamOptions): ExecStreamHand
     ws.on('error', () => undefined);
 
     opts.runtime
-      .exec(containerId, command, { stdin, stdout, stderr, signal: abort.signal })
+      .exec(containerId, tty ? ttyCommand(command, scriptPath) : command, { stdin, stdout, stderr, signal: abort.signal })
       .then(
         (code) => exitStatus(code, command),
         (err: unknown) => errorStatus(`error executing command in container: ${(err as Error).message}`),
