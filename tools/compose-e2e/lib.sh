@@ -164,28 +164,45 @@ stop_health_pump() {
 
 port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
 
-# Host side of the published ports: the defaults when free, else others.
+# Host side of the published ports. Not the defaults (6443, 30000-30010):
+# `npm start` and test stacks on this machine use those; free ones from
+# $1 (a base, e.g. 36000) upward.
 choose_host_ports() {
-  API_PORT=6443
-  if ! port_free 6443; then
-    API_PORT=16443
-    while ! port_free "$API_PORT"; do API_PORT=$((API_PORT + 1)); done
-  fi
-  local base
-  for base in 30000 31000 32000 40000 41000 42000; do
-    local ok=1 p
-    for p in $(seq "$base" $((base + 10))); do port_free "$p" || { ok=0; break; }; done
-    ((ok)) && break
-  done
+  local base="${1:-36000}" p ok
+  API_PORT=$((base + 443))
+  while ! port_free "$API_PORT"; do API_PORT=$((API_PORT + 1)); done
   NODEPORT_BASE=$base
-  NODEPORT_HOST=$((base + NODE_PORT - 30000))
-  JAEGER_PORT=16686
-  port_free 16686 || JAEGER_PORT=26686
+  while :; do
+    ok=1
+    for p in $(seq "$NODEPORT_BASE" $((NODEPORT_BASE + 10))); do port_free "$p" || { ok=0; break; }; done
+    ((ok)) && break
+    NODEPORT_BASE=$((NODEPORT_BASE + 20))
+  done
+  NODEPORT_HOST=$((NODEPORT_BASE + NODE_PORT - 30000))
+  JAEGER_PORT=$((base + 686))
+  while ! port_free "$JAEGER_PORT"; do JAEGER_PORT=$((JAEGER_PORT + 1)); done
   export K8TS_IMAGE="$IMAGE" BASE_IMAGE OTEL_TRACES_EXPORTER=none
   export K8TS_API_PUBLISH="127.0.0.1:$API_PORT"
   export K8TS_NODEPORT_PUBLISH="127.0.0.1:$NODEPORT_BASE-$((NODEPORT_BASE + 10))"
   export K8TS_JAEGER_PUBLISH="127.0.0.1:$JAEGER_PORT"
-  log "published: kube API $K8TS_API_PUBLISH, NodePorts 30000-30010 on $K8TS_NODEPORT_PUBLISH"
+  log "published: kube API on $K8TS_API_PUBLISH, NodePorts 30000-30010 on $K8TS_NODEPORT_PUBLISH"
+}
+
+# compose up; a host port taken between the choice and the bind (other
+# stacks come and go on this machine) gets new ports and another try.
+compose_up() {
+  local attempt base=36000
+  for attempt in 1 2 3; do
+    choose_host_ports "$base"
+    if compose up -d --no-build "$@" >"$WORK/compose-up.log" 2>&1; then return 0; fi
+    grep -q 'address already in use' "$WORK/compose-up.log" || break
+    log "a published port was taken meanwhile; new ports (attempt $((attempt + 1)))"
+    compose down -v -t 5 >/dev/null 2>&1 || true
+    podman rm -f -t 0 --depend $(podman ps -aq --filter "label=com.docker.compose.project=$PROJECT") >/dev/null 2>&1 || true
+    base=$((base + 1000))
+  done
+  tail -40 "$WORK/compose-up.log" >&2
+  fail "docker-compose up failed"
 }
 
 compose() { docker-compose -p "$PROJECT" -f "$WORK/context/docker-compose.yml" --project-directory "$WORK/context" "$@"; }
