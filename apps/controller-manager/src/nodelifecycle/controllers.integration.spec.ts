@@ -213,6 +213,23 @@ describe('garbage collector', () => {
     await waitFor(() => gone(() => cp.client.deployments.get(NS, 'cascade')), { ...WAIT, desc: 'cascade Deployment deleted last' });
   });
 
+  it('Foreground delete of a bound pod: the finalizer goes at once, the kubelet-style grace-0 delete finishes it', async () => {
+    await cp.client.pods.create(newPod({ name: 'fg-pod', namespace: NS, nodeName: 'node-57' }));
+    const terminating = await cp.client.pods.delete(NS, 'fg-pod', { propagationPolicy: 'Foreground' });
+    expect(terminating.metadata?.finalizers).toContain('foregroundDeletion');
+    expect(terminating.metadata?.deletionGracePeriodSeconds).toBeGreaterThan(0);
+    const released = await waitFor(
+      async () => {
+        const p = await cp.client.pods.get(NS, 'fg-pod');
+        return (p.metadata?.finalizers ?? []).length === 0 ? p : undefined;
+      },
+      { ...WAIT, desc: 'foregroundDeletion removed from fg-pod' },
+    );
+    expect(released.metadata?.deletionTimestamp).toBeTruthy();
+    await cp.client.pods.delete(NS, 'fg-pod', { gracePeriodSeconds: 0, preconditions: { uid: released.metadata?.uid } });
+    expect(await gone(() => cp.client.pods.get(NS, 'fg-pod'))).toBe(true);
+  });
+
   it('Orphan: the ReplicaSet goes, its pods stay without the ownerReference', async () => {
     const { rs, pods } = await withPods('orph', 2);
     await cp.client.replicaSets.delete(NS, 'orph', { propagationPolicy: 'Orphan' });
