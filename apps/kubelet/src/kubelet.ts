@@ -20,6 +20,7 @@ import { ProbeManager } from './prober/probe-manager';
 import { RealProber } from './prober/prober';
 import { ProcessRuntime } from './runtime/process-runtime';
 import { telemetryEnvOf } from './runtime/images';
+import { recordProbeResult } from './podworkers/probe-span';
 import { startKubeletServer } from './server/kubelet-server';
 import { KubeletMetrics } from './server/metrics';
 
@@ -73,7 +74,11 @@ export async function startKubelet(config: KubeletConfig, logger: Logger): Promi
   const probes = new ProbeManager({
     prober: new RealProber({ execSync: (id, cmd, timeout) => runtime.execSync(id, cmd, timeout) }),
     clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
-    onResult: (podUid) => workers.enqueue(podUid),
+    onResult: (podUid, container, kind, result, output) => {
+      const w = workers.lookup(podUid);
+      if (w) recordProbeResult(w.pod, w.traceContext, config.nodeName, container, kind, result, output);
+      workers.enqueue(podUid);
+    },
   });
   const deps: PodSyncDeps = {
     runtime,

@@ -69,6 +69,12 @@ export class PodWorkers {
     if (!w.running) this.drop(uid);
   }
 
+  /** The pod a worker holds and the trace context kept with it (for asynchronous steps such as probes). */
+  lookup(uid: string): { pod: Pod; traceContext: Context } | undefined {
+    const w = this.workers.get(uid);
+    return w && { pod: w.pod, traceContext: w.state.traceContext };
+  }
+
   has(uid: string): boolean {
     return this.workers.has(uid);
   }
