@@ -228,7 +228,8 @@ export class Proxier {
       const { failed } = await this.opts.dataplane.apply(diff);
       failedCount = failed.length;
       for (const f of failed) {
-        this.log.warn({ rule: f.rule.key, service: `${f.rule.service.namespace}/${f.rule.service.name}`, err: f.error.message }, 'rule not served; retrying on the next sync');
+        const hint = /EACCES/.test(f.error.message) && f.rule.port < 1024 ? 'ports below 1024 need root, CAP_NET_BIND_SERVICE or sysctl net.ipv4.ip_unprivileged_port_start=0' : undefined;
+        this.log.warn({ rule: f.rule.key, service: `${f.rule.service.namespace}/${f.rule.service.name}`, err: f.error.message, hint }, 'rule not served; retrying later');
         rules.delete(f.rule.key);
       }
       metrics?.ruleApplyFailures.inc(failedCount);
