@@ -21,6 +21,7 @@ beforeEach(() => {
     span(A, '2', 'kubelet sync pod', 'kubelet', 1100, { 'k8s.pod.name': 'web-1', 'k8s.namespace.name': 'demo' }, '1'),
     span(B, '3', 'kube-proxy proxy', 'kube-proxy', 2000, { 'k8s.service.name': 'web' }),
     span(B, '4', 'echo GET /', 'echo', 2001, {}, '3'),
+    span('c'.repeat(32), '5', 'echo GET', 'echo', 3000, { 'url.path': '/healthz' }),
   ]);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,13 +39,13 @@ describe('trace CLI', () => {
     expect(out.join('\n')).toContain('└─ kubelet sync pod');
   });
 
-  it('last-request: the newest request through the proxy to echo', () => {
+  it('last-request: the newest request through the proxy to echo (never a readiness probe)', () => {
     expect(run('last-request')[0]).toContain(`trace ${B}`);
   });
 
   it('list: newest first', () => {
     const out = run('list');
-    expect(out.map((l) => l.slice(0, 32))).toEqual([B, A]);
+    expect(out.map((l) => l.slice(0, 32))).toEqual(['c'.repeat(32), B, A]);
   });
 
   it.each([

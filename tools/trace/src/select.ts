@@ -32,14 +32,19 @@ export function tracePodCreated(spans: SpanRecord[], namespace: string, name: st
   return best?.traceId;
 }
 
-/** The most recent trace with a span from a k8ts/echo server (a request to a pod). */
+/**
+ * The most recent request to a pod: the newest trace with a kube-proxy
+ * connection span (traffic through a Service); failing that, the newest echo
+ * server span that is not a kubelet health probe.
+ */
 export function lastRequestTrace(spans: SpanRecord[]): string | undefined {
-  let best: SpanRecord | undefined;
-  for (const s of spans) {
-    if (s.service !== 'echo' && !s.name.startsWith('kube-proxy proxy')) continue;
-    if (!best || s.startMs > best.startMs) best = s;
-  }
-  return best?.traceId;
+  const newest = (pred: (s: SpanRecord) => boolean) => {
+    let best: SpanRecord | undefined;
+    for (const s of spans) if (pred(s) && (!best || s.startMs > best.startMs)) best = s;
+    return best?.traceId;
+  };
+  const probe = (s: SpanRecord) => /healthz|readyz|livez/.test(String(s.attributes['url.path'] ?? s.name));
+  return newest((s) => s.service === 'kube-proxy' && s.name === 'kube-proxy proxy') ?? newest((s) => s.service === 'echo' && !probe(s));
 }
 
 export interface TraceSummary {
