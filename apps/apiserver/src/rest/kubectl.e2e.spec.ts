@@ -88,6 +88,7 @@ describe('kubectl 1.35', () => {
     }
     expect(await ok(['api-resources', '--categories=all', '-o', 'name'])).toBe('pods\nservices\ndeployments.apps\nreplicasets.apps\n');
     expect(await ok(['get', '--raw', '/healthz'])).toBe('ok');
+    expect(await ok(['explain', 'deployment.spec.template.spec.containers'])).toMatch(/^FIELD: containers <\[\]Container>$/m);
   });
 
   it('create -f, create again (AlreadyExists), apply -f (existing, then changed), apply --server-side', async () => {
@@ -146,6 +147,7 @@ describe('kubectl 1.35', () => {
     expect(await ok(['run', 'echo1', '--image=k8ts/echo'])).toBe('pod/echo1 created\n');
     expect(await ok(['wait', '--for=condition=Ready', 'pod/echo1', '--timeout=60s'], { timeoutMs: 70_000 })).toBe('pod/echo1 condition met\n');
     expect(await ok(['logs', 'echo1'])).toMatch(/echo listening on http:\/\/127\.244\.40\.\d+:8080/);
+    expect(await ok(['logs', 'echo1', '--tail=1', '--timestamps'])).toMatch(/^\d{4}-\d\d-\d\dT\S+ \S/);
     const follow = stack.streamKubectl(['logs', '-f', 'echo1']);
     await waitFor(() => follow.lines().some((l) => l.includes('echo listening')), { timeoutMs: 15_000, desc: 'logs -f shows the log' });
     await follow.stop();
