@@ -75,9 +75,16 @@ describe('controller-manager process', () => {
 
   it('exits non-zero when the lease is taken away', async () => {
     const leader = started.find((m) => m.proc.running) as ControllerManagerProcess;
-    const lease = await cp.client.leases.get('kube-system', 'kube-controller-manager');
-    const now = nowMicroTime();
-    await cp.client.leases.update({ ...lease, spec: { ...lease.spec, holderIdentity: 'intruder', leaseDurationSeconds: 60, acquireTime: now, renewTime: now } });
+    // The leader renews every retry period: retry the take-over on a conflict.
+    await waitFor(
+      async () => {
+        const lease = await cp.client.leases.get('kube-system', 'kube-controller-manager');
+        const now = nowMicroTime();
+        await cp.client.leases.update({ ...lease, spec: { ...lease.spec, holderIdentity: 'intruder', leaseDurationSeconds: 60, acquireTime: now, renewTime: now } });
+        return true;
+      },
+      { timeoutMs: 10_000, intervalMs: 50, desc: 'lease taken by an intruder' },
+    );
     const exit = await waitFor(() => leader.proc.exit, { timeoutMs: 30_000, desc: 'the leader exits' });
     expect(exit.code).toBe(1);
     expect(leader.proc.output().join('\n')).toContain('leader election lost');

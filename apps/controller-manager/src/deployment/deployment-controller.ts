@@ -28,7 +28,7 @@ function unwrap<T>(obj: T | DeletedFinalStateUnknown<T>): T {
 
 export class DeploymentController extends QueueController {
   constructor(private readonly opts: DeploymentControllerOptions) {
-    super('deployment', opts);
+    super('deployment', { nameAttribute: 'k8s.deployment.name', ...opts });
   }
 
   // --- handlers ---

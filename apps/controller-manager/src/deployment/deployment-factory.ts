@@ -20,15 +20,15 @@ export function newDeploymentController(ctx: ControllerContext): Controller {
     metrics: ctx.metrics,
   });
   dInformer.addEventHandler({
-    onAdd: (d: Deployment) => controller.onDeploymentAdd(d),
-    onUpdate: (old: Deployment, cur: Deployment) => controller.onDeploymentUpdate(old, cur),
-    onDelete: (d) => controller.onDeploymentDelete(d),
+    onAdd: (d: Deployment, _initial, meta) => controller.during(meta, () => controller.onDeploymentAdd(d)),
+    onUpdate: (old: Deployment, cur: Deployment, meta) => controller.during(meta, () => controller.onDeploymentUpdate(old, cur)),
+    onDelete: (d, meta) => controller.during(meta, () => controller.onDeploymentDelete(d)),
   });
   rsInformer.addEventHandler({
-    onAdd: (rs: ReplicaSet) => controller.onReplicaSetAdd(rs),
-    onUpdate: (old: ReplicaSet, cur: ReplicaSet) => controller.onReplicaSetUpdate(old, cur),
-    onDelete: (rs) => controller.onReplicaSetDelete(rs),
+    onAdd: (rs: ReplicaSet, _initial, meta) => controller.during(meta, () => controller.onReplicaSetAdd(rs)),
+    onUpdate: (old: ReplicaSet, cur: ReplicaSet, meta) => controller.during(meta, () => controller.onReplicaSetUpdate(old, cur)),
+    onDelete: (rs, meta) => controller.during(meta, () => controller.onReplicaSetDelete(rs)),
   });
-  podInformer.addEventHandler({ onDelete: (pod) => controller.onPodDelete(pod) });
+  podInformer.addEventHandler({ onDelete: (pod, meta) => controller.during(meta, () => controller.onPodDelete(pod)) });
   return controller;
 }

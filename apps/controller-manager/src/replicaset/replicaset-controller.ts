@@ -39,7 +39,7 @@ export class ReplicaSetController extends QueueController {
   readonly expectations: ControllerExpectations;
 
   constructor(private readonly opts: ReplicaSetControllerOptions) {
-    super('replicaset', opts);
+    super('replicaset', { nameAttribute: 'k8s.replicaset.name', ...opts });
     this.expectations = new ControllerExpectations(opts.clock);
   }
 
@@ -60,7 +60,7 @@ export class ReplicaSetController extends QueueController {
     const rs = unwrap(obj);
     const key = objectKey(rs);
     this.expectations.deleteExpectations(key);
-    this.queue.add(key);
+    this.add(key);
   }
 
   // --- Pod handlers ---
@@ -77,7 +77,7 @@ export class ReplicaSetController extends QueueController {
       if (!rs) return;
       const key = objectKey(rs);
       this.expectations.creationObserved(key);
-      this.queue.add(key);
+      this.add(key);
       return;
     }
     // An orphan: every matching ReplicaSet may want to adopt it.
@@ -120,7 +120,7 @@ export class ReplicaSetController extends QueueController {
     if (!rs) return;
     const key = objectKey(rs);
     this.expectations.deletionObserved(key, objectKey(pod));
-    this.queue.add(key);
+    this.add(key);
   }
 
   // --- sync ---

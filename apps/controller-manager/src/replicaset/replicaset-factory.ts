@@ -18,14 +18,14 @@ export function newReplicaSetController(ctx: ControllerContext): Controller {
     metrics: ctx.metrics,
   });
   rsInformer.addEventHandler({
-    onAdd: (rs: ReplicaSet) => controller.onReplicaSetAdd(rs),
-    onUpdate: (old: ReplicaSet, cur: ReplicaSet) => controller.onReplicaSetUpdate(old, cur),
-    onDelete: (rs) => controller.onReplicaSetDelete(rs),
+    onAdd: (rs: ReplicaSet, _initial, meta) => controller.during(meta, () => controller.onReplicaSetAdd(rs)),
+    onUpdate: (old: ReplicaSet, cur: ReplicaSet, meta) => controller.during(meta, () => controller.onReplicaSetUpdate(old, cur)),
+    onDelete: (rs, meta) => controller.during(meta, () => controller.onReplicaSetDelete(rs)),
   });
   podInformer.addEventHandler({
-    onAdd: (pod: Pod) => controller.onPodAdd(pod),
-    onUpdate: (old: Pod, cur: Pod) => controller.onPodUpdate(old, cur),
-    onDelete: (pod) => controller.onPodDelete(pod),
+    onAdd: (pod: Pod, _initial, meta) => controller.during(meta, () => controller.onPodAdd(pod)),
+    onUpdate: (old: Pod, cur: Pod, meta) => controller.during(meta, () => controller.onPodUpdate(old, cur)),
+    onDelete: (pod, meta) => controller.during(meta, () => controller.onPodDelete(pod)),
   });
   return controller;
 }
