@@ -101,7 +101,13 @@ export async function runDemo(opts: { grpcAddress: string; clusterDNS: string; l
     }, 90_000);
     for (const p of pods) log(`demo  pod ${p.metadata?.name} Ready on ${p.spec?.nodeName} with IP ${p.status?.podIP}`);
 
-    await waitUntil('traffic through the ClusterIP', () => get(clusterIP, 80), 30_000);
+    // kube-proxy programs each endpoint as it becomes ready: wait until all three answer.
+    const seen = new Set<string>();
+    await waitUntil('traffic through the ClusterIP to all 3 pods', async () => {
+      const r = await get(clusterIP, 80);
+      seen.add(r.pod);
+      return pods.every((p) => seen.has(p.metadata?.name ?? ''));
+    }, 30_000);
     const counts = new Map<string, number>();
     for (let i = 0; i < 30; i++) {
       const r = await get(clusterIP, 80);
