@@ -376,6 +376,7 @@ describe('node lifecycle', () => {
       { ...WAIT, desc: 'on-node evicted' },
     );
     expect(evicted.metadata?.deletionTimestamp).toBeTruthy();
+    expect(evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget')).toMatchObject({ status: 'True', reason: 'DeletionByTaintManager' });
     await waitFor(async () => (await eventReasons('on-node')).includes('TaintManagerEviction'), { ...WAIT, desc: 'TaintManagerEviction event' });
     expect((await cp.client.pods.get(NS, 'tolerant')).metadata?.deletionTimestamp).toBeUndefined();
     expect(await eventReasons(NODE)).toContain('NodeNotReady');
