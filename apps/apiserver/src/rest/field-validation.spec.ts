@@ -1,4 +1,4 @@
-import { checkFields, parseFieldValidation, unknownFields } from './field-validation';
+import { checkFields, parseFieldValidation, typeMismatches, unknownFields } from './field-validation';
 
 describe('field validation', () => {
   it.each([
@@ -32,5 +32,25 @@ describe('field validation', () => {
   it('rejects an unknown directive', () => {
     expect(() => parseFieldValidation('Loose')).toThrow('fieldValidation must be one of');
     expect(parseFieldValidation(null)).toBe('Warn');
+  });
+});
+
+describe('JSON type checks', () => {
+  it.each([
+    { desc: 'a bool where a string goes', json: { spec: { containers: [{ name: 'c', env: [{ name: true, value: 'x' }] }] } }, want: [{ field: 'EnvVar.spec.containers.env.name', got: 'bool', want: 'string' }] },
+    { desc: 'a number where a string goes', json: { spec: { containers: [{ name: 'c', env: [{ name: 'A', value: 1 }] }] } }, want: [{ field: 'EnvVar.spec.containers.env.value', got: 'number', want: 'string' }] },
+    { desc: 'a string where an int goes', json: { spec: { terminationGracePeriodSeconds: '30', containers: [] } }, want: [{ field: 'PodSpec.spec.terminationGracePeriodSeconds', got: 'string', want: 'int64' }] },
+    { desc: 'an object where a list goes', json: { spec: { containers: {} } }, want: [{ field: 'PodSpec.spec.containers', got: 'object', want: '[]Container' }] },
+    { desc: 'a non-string label', json: { metadata: { labels: { a: 1 } } }, want: [{ field: 'ObjectMeta.metadata.labels', got: 'number', want: 'string' }] },
+    { desc: 'int-or-string and quantities accept both', json: { spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }], resources: { limits: { cpu: 1 } }, readinessProbe: { httpGet: { port: 'http' } } }] } }, want: [] },
+    { desc: 'null is unset', json: { spec: { nodeName: null, containers: null } }, want: [] },
+  ])('$desc', ({ json, want }) => {
+    expect(typeMismatches('', 'v1', 'Pod', json)).toEqual(want);
+  });
+
+  it('rejects a mistyped value even with fieldValidation=Ignore', () => {
+    expect(() => checkFields('Ignore', '', 'v1', 'Pod', { spec: { containers: [{ name: 'c', env: [{ name: true }] }] } })).toThrow(
+      'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal bool into Go struct field EnvVar.spec.containers.env.name of type string',
+    );
   });
 });

@@ -294,3 +294,12 @@ describe('OpenAPI kinds', () => {
     expect(doc.components.schemas['io.k8s.api.core.v1.PodList']['x-kubernetes-group-version-kind']).toEqual([{ group: '', version: 'v1', kind: 'PodList' }]);
   });
 });
+
+describe('mistyped values', () => {
+  it('answers 400 like Go decoding, whatever fieldValidation says', async () => {
+    const body = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'typed' }, spec: { containers: [{ name: 'c', image: 'i', env: [{ name: 'A', value: 1 }] }] } };
+    const r = await call('POST', '/api/v1/namespaces/default/pods?fieldValidation=Ignore', body);
+    expect(r.status).toBe(400);
+    expect(r.json.message).toBe('Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal number into Go struct field EnvVar.spec.containers.env.value of type string');
+  });
+});
