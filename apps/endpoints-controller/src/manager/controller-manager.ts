@@ -2,7 +2,8 @@
 // shared informers (services, pods, endpoints, endpointslices) feed the
 // EndpointsController's handlers on every replica; once the caches have
 // synced, the replica campaigns for the Lease kube-system/k8ts-endpoints-
-// controller, and only the leader runs the sync workers. A health and
+// controller, and only the leader runs the sync workers (those of the
+// EndpointsController and of the EndpointSlice mirroring controller). A health and
 // metrics server answers /healthz, /readyz (caches synced) and /metrics.
 //
 // Losing the lease (not through stop()) ends the process, as upstream does:
