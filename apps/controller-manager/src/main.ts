@@ -3,6 +3,7 @@
 // flushed, connections close, exit 0). No logic lives here. Telemetry starts
 // in ./telemetry, which must stay the first import.
 import { telemetry } from './telemetry';
+import { CommanderError } from 'commander';
 import pino from 'pino';
 import { parseConfig } from './config';
 import { KubeControllerManager } from './manager/controller-manager';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('kube-controller-manager failed:', err);
+  // commander has already printed help or the usage error.
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  console.error('kube-controller-manager failed:', err instanceof Error ? err.message : err);
   process.exit(1);
 });
