@@ -15,8 +15,7 @@ function rsRef(uid: string, block = true): OwnerReference {
   return { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `rs-${uid}`, uid, controller: true, blockOwnerDeletion: block };
 }
 
-function make(kind: Kind, name: string, uid: string, o: { refs?: OwnerReference[]; finalizers?: string[]; deleting?: boolean } = {}): KubeObject {
-  void kind;
+function make(_kind: Kind, name: string, uid: string, o: { refs?: OwnerReference[]; finalizers?: string[]; deleting?: boolean } = {}): KubeObject {
   return {
     metadata: {
       name,
@@ -94,7 +93,7 @@ describe('GarbageCollector: dependents of owners that are gone', () => {
     const pod = make('Pod', 'p', 'p1', { refs: [rsRef('a')] });
     add('Pod', pod);
     await gc.sync(deleteKey('Pod', pod));
-    expect(writes().map(({ verb, kind, name, policy }) => ({ verb, kind, name, policy }))).toEqual(want.map((w) => ({ ...w, policy: w.policy })));
+    expect(writes().map(({ verb, kind, name, policy }) => ({ verb, kind, name, policy }))).toEqual(want);
   });
 
   it('an owner whose resource is not served is never taken for gone', async () => {

@@ -102,13 +102,12 @@ export class GarbageCollector {
     if (isOrphaning(obj)) this.queue.add(ORPHAN + identityKey(identityOf(kind, obj)));
   }
 
-  onDelete(kind: string, objOrTombstone: KubeObject | DeletedFinalStateUnknown<KubeObject>): void {
+  onDelete(_kind: string, objOrTombstone: KubeObject | DeletedFinalStateUnknown<KubeObject>): void {
     const obj = objOrTombstone instanceof DeletedFinalStateUnknown ? objOrTombstone.obj : objOrTombstone;
     const uid = obj.metadata?.uid ?? '';
     if (uid) this.absentOwners.add(uid);
     for (const dep of this.opts.cache.dependentsOf(uid)) this.enqueueDelete(identityOf(dep.kind, dep.obj));
     for (const ref of obj.metadata?.ownerReferences ?? []) this.enqueueOwnerIfWaiting(ref, obj.metadata?.namespace);
-    void kind;
   }
 
   // ---- workers ----
