@@ -145,8 +145,9 @@ export class KubeControllerManager {
       await Promise.all(
         this.controllers.map((c) =>
           c.run(workersFor(c.name, config), leading).catch((err) => {
+            // A controller that stops running leaves the cluster unmanaged: give the lease up by exiting.
             logger.error({ controller: c.name, err: errorText(err) }, 'controller failed');
-            throw err;
+            this.opts.onFatal?.();
           }),
         ),
       );
