@@ -39,10 +39,18 @@ export function readEntries(obj: JsonObject | undefined): ManagerEntry[] {
   return out;
 }
 
+const seconds = (t: string | undefined) => (t ? Math.floor(Date.parse(t) / 1000) : 0);
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Upstream's stable order of managedFields: Apply before Update, then oldest first, then manager, apiVersion, subresource. */
+function compareEntries(p: ManagerEntry, q: ManagerEntry): number {
+  return cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time) || cmp(p.manager, q.manager) || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource ?? '', q.subresource ?? '');
+}
+
 /** Writes the entries (those with fields) into obj.metadata.managedFields, in place. */
 export function writeEntries(obj: JsonObject, entries: ManagerEntry[]): void {
   const meta = isObject(obj['metadata']) ? obj['metadata'] : (obj['metadata'] = {});
-  const kept = entries.filter((e) => e.set.size > 0);
+  const kept = entries.filter((e) => e.set.size > 0).sort(compareEntries);
   if (kept.length === 0) {
     delete (meta as JsonObject)['managedFields'];
     return;

@@ -173,7 +173,7 @@ describe('server-side apply', () => {
   it('applying the same value another manager owns is not a conflict (shared ownership)', () => {
     const created = apply(undefined, deployCfg(2));
     const out = apply(created, deployCfg(2), 'ci');
-    expect(managed(out).map((m) => m.manager)).toEqual(['kubectl', 'ci']);
+    expect(managed(out).map((m) => m.manager)).toEqual(['ci', 'kubectl']); // upstream order: Apply first, oldest first, then by manager
   });
 
   it('force=true takes ownership of conflicting fields', () => {

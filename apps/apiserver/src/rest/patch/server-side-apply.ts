@@ -175,9 +175,6 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
 
   const next = [...others.map((e) => ({ ...e, set: pruneMissing(e.set, merged) })), own(applied)];
   if (previous && previous.set.size > 0 && deepEqual(previous.set.toFieldsV1(), applied.toFieldsV1())) next[next.length - 1].time = previous.time ?? metaTime(req.now);
-  // Keep the applier's entry where it was in the list.
-  const at = previous ? entries.indexOf(previous) : -1;
-  if (at >= 0) next.splice(at, 0, next.pop() as ManagerEntry);
   writeEntries(merged, next);
   return merged;
 }
