@@ -3,7 +3,7 @@
 // upstream also runs inside kube-apiserver (bootstrap objects, namespace
 // cleanup, storage compaction).
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { Endpoints, Namespace, Service } from '@k8ts/api';
+import type { Endpoints, EndpointSlice, Namespace, Service } from '@k8ts/api';
 import { intOrString } from '@k8ts/api';
 import { isAlreadyExists, isConflict, isNotFound } from '@k8ts/apimachinery';
 import pino, { type Logger } from 'pino';
@@ -124,6 +124,26 @@ export async function startApiServer(config: ApiServerConfig, logger: Logger = p
   };
 }
 
+interface BootstrapStore<T> {
+  create(namespace: string, obj: T): Promise<unknown>;
+  guaranteedUpdate(namespace: string, name: string, tryUpdate: (cur: T) => T): Promise<unknown>;
+}
+
+/** Creates obj, or (written by another apiserver or an earlier run) keeps its content current. */
+async function createOrRefresh<T extends { metadata?: { name?: string; namespace?: string } }>(store: BootstrapStore<T>, obj: T, refresh: (cur: T) => T): Promise<void> {
+  const ns = obj.metadata?.namespace ?? '';
+  try {
+    await store.create(ns, obj);
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    try {
+      await store.guaranteedUpdate(ns, obj.metadata?.name ?? '', refresh);
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+    }
+  }
+}
+
 /** Creates what a cluster always has: the system namespaces and the kubernetes Service/Endpoints. */
 async function bootstrap(registry: Registry, allocation: ServiceAllocation, config: ApiServerConfig, logger: Logger): Promise<void> {
   // Get first: a create of an existing object could fail admission (e.g. its
@@ -161,21 +181,20 @@ async function bootstrap(registry: Registry, allocation: ServiceAllocation, conf
     () => services.get('default', 'kubernetes'),
     () => services.create('default', service),
   );
-  const endpointsStore = registry.get('endpoints').store;
+  // The apiserver's own endpoints, written by the apiserver as upstream's
+  // endpoint reconciler does: Endpoints (skip-mirror, so the mirroring
+  // controller leaves them alone) and the EndpointSlice kube-proxy reads.
   const endpoints: Endpoints = {
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [{ addresses: [{ ip: config.advertiseAddress }], ports: [{ name: 'https', port: config.securePort, protocol: 'TCP' }] }],
   };
-  try {
-    await endpointsStore.create('default', endpoints);
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-    // Another apiserver (or an earlier run) wrote it: keep the address current.
-    try {
-      await endpointsStore.guaranteedUpdate('default', 'kubernetes', (cur) => ({ ...cur, subsets: endpoints.subsets }));
-    } catch (e) {
-      if (!isConflict(e)) throw e;
-    }
-  }
+  const slice: EndpointSlice = {
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [config.advertiseAddress], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: config.securePort, protocol: 'TCP' }],
+  };
+  await createOrRefresh(registry.get('endpoints').store, endpoints, (cur) => ({ ...cur, subsets: endpoints.subsets }));
+  await createOrRefresh(registry.get('endpointslices').store, slice, (cur) => ({ ...cur, endpoints: slice.endpoints, ports: slice.ports }));
   logger.info('bootstrap objects in place');
 }

@@ -188,6 +188,15 @@ describe('allocation', () => {
     expect(svc.spec?.clusterIP).toBe('127.96.0.1');
   });
 
+  it('writes its own Endpoints (not mirrored) and the EndpointSlice kube-proxy forwards 127.96.0.1:443 with', async () => {
+    const ep = await fx.client.endpoints.get('default', 'kubernetes');
+    expect(ep.metadata?.labels).toMatchObject({ 'endpointslice.kubernetes.io/skip-mirror': 'true' });
+    const slice = await fx.client.endpointSlices.get('default', 'kubernetes');
+    expect(slice.metadata?.labels).toMatchObject({ 'kubernetes.io/service-name': 'kubernetes' });
+    expect(slice.endpoints?.[0]).toMatchObject({ addresses: ['127.0.0.1'], conditions: { ready: true } });
+    expect(slice.ports?.[0]).toMatchObject({ name: 'https', protocol: 'TCP', port: ep.subsets?.[0]?.ports?.[0]?.port });
+  });
+
   it.each([
     { desc: 'a taken ClusterIP', svc: () => newService({ name: 'taken', clusterIP: '127.96.0.1' }), field: 'spec.clusterIPs[0]', msg: 'provided IP is already allocated' },
     { desc: 'a ClusterIP out of range', svc: () => newService({ name: 'far', clusterIP: '10.0.0.1' }), field: 'spec.clusterIPs[0]', msg: 'not in the valid range' },
