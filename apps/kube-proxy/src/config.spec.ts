@@ -17,6 +17,7 @@ describe('parseConfig', () => {
         minSyncPeriodMs: 1000,
         syncPeriodMs: 30_000,
         udpIdleTimeoutMs: 250,
+        clusterCIDR: '127.244.0.0/16',
       },
     },
     { desc: 'repeated --node-ip', argv: ['--node-ip', '127.10.0.20', '--node-ip', '127.10.0.21'], env: {}, want: { nodeIPs: ['127.10.0.20', '127.10.0.21'] } },
@@ -37,6 +38,7 @@ describe('parseConfig', () => {
     ['--min-sync-period', 'soon'],
     ['--min-sync-period', '1m', '--sync-period', '1s'],
     ['--metrics-bind-address', '10249'],
+    ['--cluster-cidr', '127.244.0.0'],
   ])('rejects %s %s', (...argv) => {
     expect(() => parseConfig(argv, {})).toThrow();
   });

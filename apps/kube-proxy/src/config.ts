@@ -22,6 +22,8 @@ export interface KubeProxyConfig {
   minSyncPeriodMs: number;
   /** Longest time between two syncs of the proxy rules (ms). */
   syncPeriodMs: number;
+  /** Pod CIDR of the cluster: clients from it are "inside the cluster" (externalTrafficPolicy Local short-circuit). */
+  clusterCIDR: string;
   /** Idle time after which a UDP client session is closed (ms). */
   udpIdleTimeoutMs: number;
   logLevel: string;
@@ -63,6 +65,12 @@ function nameList(v: string, previous: string[] | undefined): string[] {
   return out;
 }
 
+function cidr(v: string): string {
+  const [ip, bits, extra] = v.split('/');
+  if (extra !== undefined || !ip || !IPV4.test(ip) || !/^\d+$/.test(bits ?? '') || Number(bits) > 32) throw new Error(`not an IPv4 CIDR: ${v}`);
+  return v;
+}
+
 function hostPort(v: string): string {
   const m = /^([^:]+):(\d+)$/.exec(v);
   if (!m || Number(m[2]) > 65535) throw new Error(`not host:port: ${v}`);
@@ -90,6 +98,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     .addOption(new Option('--healthz-bind-address <host:port>', '/healthz and /livez server').env('K8TS_HEALTHZ_BIND_ADDRESS').default('127.0.0.1:10256').argParser(hostPort))
     .addOption(new Option('--min-sync-period <duration>', 'least time between rule syncs (e.g. 1s, 100ms)').env('K8TS_MIN_SYNC_PERIOD').default(1000, '1s').argParser(parseDuration))
     .addOption(new Option('--sync-period <duration>', 'longest time between rule syncs').env('K8TS_SYNC_PERIOD').default(30_000, '30s').argParser(parseDuration))
+    .addOption(new Option('--cluster-cidr <cidr>', 'pod CIDR: clients from it count as in-cluster (upstream flag)').env('K8TS_CLUSTER_CIDR').default('127.244.0.0/16').argParser(cidr))
     .addOption(new Option('--udp-timeout <duration>', 'idle timeout of a UDP client session (upstream userspace --udp-timeout)').env('K8TS_UDP_TIMEOUT').default(250, '250ms').argParser(parseDuration))
     .addOption(new Option('--log-level <level>', 'pino log level').env('K8TS_LOG_LEVEL').default('info'))
     .exitOverride();
@@ -109,6 +118,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     healthzBindAddress: o.healthzBindAddress,
     minSyncPeriodMs: o.minSyncPeriod,
     syncPeriodMs: o.syncPeriod,
+    clusterCIDR: o.clusterCidr,
     udpIdleTimeoutMs: o.udpTimeout,
     logLevel: o.logLevel,
   };

@@ -49,7 +49,7 @@ export class KubeProxyServer {
   ) {
     this.logger = opts.logger ?? pino({ name: 'kube-proxy', level: config.logLevel });
     this.health = new ProxierHealth(2 * config.syncPeriodMs);
-    this.dataplane = new UserspaceProxier({ metrics: this.metrics, udpIdleTimeoutMs: config.udpIdleTimeoutMs });
+    this.dataplane = new UserspaceProxier({ metrics: this.metrics, udpIdleTimeoutMs: config.udpIdleTimeoutMs, clusterCIDR: config.clusterCIDR });
     this.proxier = new Proxier({
       dataplane: this.dataplane,
       nodeIPs: config.nodeIPs,

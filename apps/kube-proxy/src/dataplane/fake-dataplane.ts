@@ -41,7 +41,7 @@ export class FakeDataplane implements Dataplane {
   /** "KEY action backends" lines, sorted: a compact picture for table tests. */
   summary(): string[] {
     return [...this.rules.values()]
-      .map((r) => `${r.key} ${r.kind} ${r.action}${r.backends.length ? ' ' + r.backends.map((b) => `${b.ip}:${b.port}`).join(',') : ''}${r.stickyMaxAgeSeconds ? ` sticky=${r.stickyMaxAgeSeconds}` : ''}${r.sourceRanges.length ? ` from=${r.sourceRanges.join(',')}` : ''}`)
+      .map((r) => `${r.key} ${r.kind} ${r.action}${r.backends.length ? ' ' + r.backends.map((b) => `${b.ip}:${b.port}`).join(',') : ''}${r.stickyMaxAgeSeconds ? ` sticky=${r.stickyMaxAgeSeconds}` : ''}${r.sourceRanges.length ? ` from=${r.sourceRanges.join(',')}` : ''}${r.inClusterBackends.length ? ` incluster=${r.inClusterBackends.map((b) => `${b.ip}:${b.port}`).join(',')}` : ''}`)
       .sort();
   }
 }

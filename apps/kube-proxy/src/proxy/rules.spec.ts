@@ -91,16 +91,21 @@ describe('syncProxyRules → FakeDataplane', () => {
       services: [svc({ type: 'NodePort', externalLocal: true, ports: [{ port: 80, nodePort: 30082 }] })],
       slices: [slice({ endpoints: ['127.244.20.1', '127.244.21.1'] })],
       want: [
-        'TCP/127.10.0.20:30082 NodePort forward 127.244.20.1:8080',
-        'TCP/127.10.0.21:30082 NodePort forward 127.244.20.1:8080',
+        'TCP/127.10.0.20:30082 NodePort forward 127.244.20.1:8080 incluster=127.244.20.1:8080,127.244.21.1:8080',
+        'TCP/127.10.0.21:30082 NodePort forward 127.244.20.1:8080 incluster=127.244.20.1:8080,127.244.21.1:8080',
         'TCP/127.100.0.10:80 ClusterIP forward 127.244.20.1:8080,127.244.21.1:8080',
       ],
     },
     {
-      desc: 'externalTrafficPolicy Local without local endpoints: external traffic dropped',
+      desc: 'externalTrafficPolicy Local without local endpoints: external traffic dropped, in-cluster clients short-circuited to all endpoints',
       services: [svc({ type: 'LoadBalancer', externalLocal: true, ports: [{ port: 80, nodePort: 30083 }], lbIPs: ['127.241.0.2'] })],
       slices: [slice({ endpoints: ['127.244.21.1'] })],
-      want: ['TCP/127.10.0.20:30083 NodePort drop', 'TCP/127.10.0.21:30083 NodePort drop', 'TCP/127.100.0.10:80 ClusterIP forward 127.244.21.1:8080', 'TCP/127.241.0.2:80 LoadBalancer drop'],
+      want: [
+        'TCP/127.10.0.20:30083 NodePort drop incluster=127.244.21.1:8080',
+        'TCP/127.10.0.21:30083 NodePort drop incluster=127.244.21.1:8080',
+        'TCP/127.100.0.10:80 ClusterIP forward 127.244.21.1:8080',
+        'TCP/127.241.0.2:80 LoadBalancer drop incluster=127.244.21.1:8080',
+      ],
     },
     {
       desc: 'local terminating fallback',
@@ -215,6 +220,7 @@ describe('diffRules', () => {
     backends: [],
     stickyMaxAgeSeconds: 0,
     sourceRanges: [],
+    inClusterBackends: [],
   });
   it.each([
     { desc: 'nothing to nothing', cur: [], want: [], diff: { added: [], updated: [], removed: [] } },

@@ -30,6 +30,12 @@ export interface ProxyRule {
   backends: Backend[];
   /** ClientIP affinity: how long a client stays with its endpoint (0: no affinity). */
   stickyMaxAgeSeconds: number;
+  /**
+   * externalTrafficPolicy Local on an external address (node port, LB or
+   * external IP): clients inside the cluster (pod CIDR) are short-circuited to
+   * all usable endpoints, as upstream does. Empty otherwise.
+   */
+  inClusterBackends: Backend[];
   /** Load balancer IPs with loadBalancerSourceRanges: only these client CIDRs get through; others are dropped. Empty: everyone. */
   sourceRanges: string[];
 }
@@ -82,6 +88,7 @@ export function computeRules(input: RuleInputs): { rules: Map<string, ProxyRule>
       if (eps.length === 0) return { action: 'drop', backends: [] };
       return { action: 'forward', backends: toBackends(eps) };
     };
+    const inCluster = svc.externalPolicyLocal && hasEndpoints ? toBackends(usableEndpoints(all, false)) : [];
     const add = (kind: RuleKind, ip: string, port: number, d: { action: RuleAction; backends: Backend[] }) => {
       if (!ip || !port) return;
       const key = ruleKey(svc.protocol, ip, port);
@@ -90,7 +97,7 @@ export function computeRules(input: RuleInputs): { rules: Map<string, ProxyRule>
         conflicts.push({ key, kept: servicePortNameString(existing.service), dropped: name });
         return;
       }
-      rules.set(key, { key, protocol: svc.protocol, ip, port, kind, service: svc.name, servicePort: svc.port, action: d.action, backends: d.backends, stickyMaxAgeSeconds: svc.stickyMaxAgeSeconds, sourceRanges: kind === 'LoadBalancer' ? svc.loadBalancerSourceRanges : [] });
+      rules.set(key, { key, protocol: svc.protocol, ip, port, kind, service: svc.name, servicePort: svc.port, action: d.action, backends: d.backends, stickyMaxAgeSeconds: svc.stickyMaxAgeSeconds, inClusterBackends: kind === 'ClusterIP' ? [] : inCluster, sourceRanges: kind === 'LoadBalancer' ? svc.loadBalancerSourceRanges : [] });
     };
     const internalDecision = decide(internal);
     const externalDecision = decide(external);

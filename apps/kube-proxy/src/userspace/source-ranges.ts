@@ -18,6 +18,11 @@ export class SourceRanges {
     this.any = ranges.length === 0;
   }
 
+  /** Ranges that contain no client. */
+  static nobody(): SourceRanges {
+    return new SourceRanges(['0.0.0.0/32']);
+  }
+
   allows(clientIP: string): boolean {
     if (this.any) return true;
     const ip = clientIP.startsWith('::ffff:') ? clientIP.slice(7) : clientIP;

@@ -9,6 +9,9 @@
 //    balancer IP): connections are accepted and held without an answer until the
 //    client gives up (a userspace stand-in for upstream's DROP: the SYN
 //    itself cannot be dropped from userspace), at most DROP_HOLD_MS.
+// With externalTrafficPolicy Local, clients inside the cluster (pod CIDR)
+// reaching a node port, LB or external IP go to all endpoints, not only the
+// local ones (upstream's short-circuit of in-cluster traffic).
 // Rule updates change the endpoints for new connections only: existing
 // connections run on, so a removed endpoint drains.
 //
@@ -53,10 +56,14 @@ export class TcpProxyPort {
   private readonly sockets = new Set<Socket>();
   private labels: ServiceLabels;
   private sources: SourceRanges;
+  /** Endpoints for clients inside the cluster (externalTrafficPolicy Local short-circuit). */
+  private readonly inClusterLb = new LoadBalancer();
 
   constructor(
     rule: ProxyRule,
     private readonly metrics: ConnectionMetrics,
+    /** Client IPs inside the cluster (the pod CIDR). */
+    private readonly cluster: SourceRanges = SourceRanges.nobody(),
   ) {
     this.rule = rule;
     this.labels = serviceLabels(rule);
@@ -74,6 +81,7 @@ export class TcpProxyPort {
     this.labels = serviceLabels(rule);
     this.sources = new SourceRanges(rule.sourceRanges);
     this.lb.update(rule.backends, rule.stickyMaxAgeSeconds);
+    this.inClusterLb.update(rule.inClusterBackends, rule.stickyMaxAgeSeconds);
     if (rule.action === 'reject') this.closeListener();
     else if (!this.server) await this.listen();
   }
@@ -120,8 +128,10 @@ export class TcpProxyPort {
     client.on('error', () => undefined);
     const rule = this.rule;
     const labels = this.labels;
-    const outsideRanges = !this.sources.allows(client.remoteAddress ?? '');
-    if (rule.action === 'drop' || outsideRanges) {
+    const clientIP = client.remoteAddress ?? '';
+    const outsideRanges = !this.sources.allows(clientIP);
+    const inCluster = rule.inClusterBackends.length > 0 && this.cluster.allows(clientIP);
+    if ((rule.action === 'drop' && !inCluster) || outsideRanges) {
       this.metrics.rejected(labels, outsideRanges ? 'source_range' : 'no_local_endpoints');
       const timer = setTimeout(() => client.destroy(), DROP_HOLD_MS);
       timer.unref();
@@ -132,7 +142,7 @@ export class TcpProxyPort {
     const accepted = Date.now();
     this.metrics.opened(labels);
     client.once('close', () => this.metrics.closed(labels));
-    void this.dial(client.remoteAddress ?? '', () => client.destroyed).then((dialed) => {
+    void this.dial(inCluster ? this.inClusterLb : this.lb, clientIP, () => client.destroyed).then((dialed) => {
       if (client.destroyed) {
         dialed?.socket.destroy();
         return;
@@ -148,10 +158,10 @@ export class TcpProxyPort {
   }
 
   /** Dials endpoints until one answers; undefined when none does. */
-  private async dial(clientIP: string, gaveUp: () => boolean): Promise<{ socket: Socket; backend: Backend } | undefined> {
+  private async dial(lb: LoadBalancer, clientIP: string, gaveUp: () => boolean): Promise<{ socket: Socket; backend: Backend } | undefined> {
     const tried = new Set<string>();
     for (let attempt = 0; attempt < MAX_DIAL_ATTEMPTS && !gaveUp(); attempt++) {
-      const backend = this.lb.next(clientIP, tried);
+      const backend = lb.next(clientIP, tried);
       if (!backend) return undefined;
       const timeout = DIAL_TIMEOUTS_MS[Math.min(attempt, DIAL_TIMEOUTS_MS.length - 1)] as number;
       const socket = await dialOnce(backend, timeout);

@@ -31,11 +31,13 @@ export class UdpProxyPort {
   private readonly sessions = new Map<string, Session>();
   private labels: ServiceLabels;
   private sources: SourceRanges;
+  private readonly inClusterLb = new LoadBalancer();
 
   constructor(
     rule: ProxyRule,
     private readonly metrics: ConnectionMetrics,
     private readonly idleTimeoutMs: number,
+    private readonly cluster: SourceRanges = SourceRanges.nobody(),
   ) {
     this.rule = rule;
     this.labels = serviceLabels(rule);
@@ -51,7 +53,8 @@ export class UdpProxyPort {
     this.labels = serviceLabels(rule);
     this.sources = new SourceRanges(rule.sourceRanges);
     this.lb.update(rule.backends, rule.stickyMaxAgeSeconds);
-    const live = new Set(rule.action === 'forward' ? rule.backends.map(backendKey) : []);
+    this.inClusterLb.update(rule.inClusterBackends, rule.stickyMaxAgeSeconds);
+    const live = new Set([...(rule.action === 'forward' ? rule.backends.map(backendKey) : []), ...rule.inClusterBackends.map(backendKey)]);
     for (const [client, s] of this.sessions) if (!live.has(s.backend)) this.endSession(client, s);
     if (rule.action === 'reject') this.closeSocket();
     else if (!this.socket) await this.bind();
@@ -96,7 +99,8 @@ export class UdpProxyPort {
   }
 
   private onMessage(front: Socket, msg: Buffer, rinfo: RemoteInfo): void {
-    if (this.rule.action === 'drop') {
+    const inCluster = this.rule.inClusterBackends.length > 0 && this.cluster.allows(rinfo.address);
+    if (this.rule.action === 'drop' && !inCluster) {
       this.metrics.rejected(this.labels, 'no_local_endpoints');
       return;
     }
@@ -107,7 +111,7 @@ export class UdpProxyPort {
     const client = `${rinfo.address}:${rinfo.port}`;
     let session = this.sessions.get(client);
     if (!session) {
-      const backend = this.lb.next(rinfo.address);
+      const backend = (inCluster ? this.inClusterLb : this.lb).next(rinfo.address);
       if (!backend) {
         this.metrics.rejected(this.labels, 'no_endpoints');
         return;

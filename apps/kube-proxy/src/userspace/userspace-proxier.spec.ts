@@ -11,7 +11,7 @@ import { UserspaceProxier } from './userspace-proxier';
 
 const VIP = '127.100.250.1';
 
-function rule(port: number, backends: { ip: string; port: number }[], o: { action?: RuleAction; sticky?: number; protocol?: 'TCP' | 'UDP'; ip?: string; sourceRanges?: string[] } = {}): ProxyRule {
+function rule(port: number, backends: { ip: string; port: number }[], o: { action?: RuleAction; sticky?: number; protocol?: 'TCP' | 'UDP'; ip?: string; sourceRanges?: string[]; inCluster?: { ip: string; port: number }[] } = {}): ProxyRule {
   const protocol = o.protocol ?? 'TCP';
   const ip = o.ip ?? VIP;
   return {
@@ -26,6 +26,7 @@ function rule(port: number, backends: { ip: string; port: number }[], o: { actio
     backends,
     stickyMaxAgeSeconds: o.sticky ?? 0,
     sourceRanges: o.sourceRanges ?? [],
+    inClusterBackends: o.inCluster ?? [],
   };
 }
 
@@ -135,6 +136,20 @@ describe('UserspaceProxier', () => {
     await proxier.apply({ added: [], updated: [rule(port, backends().slice(0, 1), { sourceRanges: ['10.0.0.0/8'] })], removed: [] });
     await expect(tcpRequest(VIP, port, 'x', 300)).rejects.toThrow(/timed out/);
     expect(await metrics.registry.metrics()).toMatch(/k8ts_proxy_rejected_connections_total\{[^}]*reason="source_range"\} 1/);
+  });
+
+  it('externalTrafficPolicy Local: clients inside the cluster CIDR get all endpoints, others are dropped', async () => {
+    const port = await freePort(VIP);
+    const r = rule(port, [], { action: 'drop', inCluster: backends().slice(1, 2) });
+    const inside = new UserspaceProxier({ clusterCIDR: '127.0.0.0/8' }); // the test client is 127.0.0.1
+    try {
+      await inside.apply({ added: [r], updated: [], removed: [] });
+      expect(await tcpRequest(VIP, port)).toBe('pod-2');
+    } finally {
+      await inside.close();
+    }
+    await proxier.apply({ added: [r], updated: [], removed: [] }); // no cluster CIDR: the client is outside
+    await expect(tcpRequest(VIP, port, 'x', 300)).rejects.toThrow(/timed out/);
   });
 
   it('a listener on an address in use fails that rule only', async () => {

@@ -5,6 +5,7 @@
 import type { ApplyResult, Dataplane } from '../dataplane/dataplane';
 import type { ProxyRule, RuleDiff } from '../proxy/rules';
 import { noopConnectionMetrics, type ConnectionMetrics } from '../server/metrics';
+import { SourceRanges } from './source-ranges';
 import { TcpProxyPort } from './tcp-proxy-port';
 import { UdpProxyPort } from './udp-proxy-port';
 
@@ -12,6 +13,8 @@ export interface UserspaceProxierOptions {
   metrics?: ConnectionMetrics;
   /** Idle timeout of UDP client sessions (default 250 ms, upstream's --udp-timeout). */
   udpIdleTimeoutMs?: number;
+  /** Client IPs inside the cluster (upstream --cluster-cidr): short-circuited past externalTrafficPolicy Local. */
+  clusterCIDR?: string;
 }
 
 type Port = TcpProxyPort | UdpProxyPort;
@@ -20,10 +23,12 @@ export class UserspaceProxier implements Dataplane {
   private readonly ports = new Map<string, Port>();
   private readonly metrics: ConnectionMetrics;
   private readonly udpIdleTimeoutMs: number;
+  private readonly cluster: SourceRanges;
 
   constructor(opts: UserspaceProxierOptions = {}) {
     this.metrics = opts.metrics ?? noopConnectionMetrics;
     this.udpIdleTimeoutMs = opts.udpIdleTimeoutMs ?? 250;
+    this.cluster = opts.clusterCIDR ? new SourceRanges([opts.clusterCIDR]) : SourceRanges.nobody();
   }
 
   /** Listener keys with a port object (serving, or rejecting with no socket). */
@@ -62,6 +67,6 @@ export class UserspaceProxier implements Dataplane {
   }
 
   private newPort(rule: ProxyRule): Port {
-    return rule.protocol === 'UDP' ? new UdpProxyPort(rule, this.metrics, this.udpIdleTimeoutMs) : new TcpProxyPort(rule, this.metrics);
+    return rule.protocol === 'UDP' ? new UdpProxyPort(rule, this.metrics, this.udpIdleTimeoutMs, this.cluster) : new TcpProxyPort(rule, this.metrics, this.cluster);
   }
 }
