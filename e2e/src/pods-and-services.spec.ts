@@ -138,6 +138,21 @@ describe('a Service and a matching Pod', () => {
   });
 });
 
+describe('the kubernetes Service', () => {
+  it('reaches the apiserver through its ClusterIP (kube-proxy forwards its EndpointSlice)', async () => {
+    const svc = await stack.client.services.get('default', 'kubernetes');
+    expect(svc.spec?.clusterIP).toBe('127.104.0.1');
+    const version = await waitFor(
+      () =>
+        fetch(`http://${svc.spec?.clusterIP}:443/version`)
+          .then((r) => (r.ok ? (r.json() as Promise<{ gitVersion?: string }>) : undefined))
+          .catch(() => undefined),
+      { timeoutMs: 15_000, intervalMs: 200, desc: 'GET /version through the kubernetes ClusterIP' },
+    );
+    expect(version.gitVersion).toMatch(/^v1\./);
+  });
+});
+
 describe('a Deployment behind a LoadBalancer Service', () => {
   it('spreads traffic, replaces a deleted pod with a new IP, and keeps serving', async () => {
     const deploy: Deployment = {
