@@ -182,6 +182,36 @@ function collect(v: unknown, schema: FieldSchema | undefined, path: string[], ou
   out.add(path);
 }
 
+/**
+ * Checks that every item of a keyed list carries its key fields (or their
+ * defaults) and that keys are unique; returns the first problem as upstream
+ * words it, e.g. `.spec.containers: element 0: associative list with keys has
+ * an element that omits key field "name" (and doesn't have default value)`.
+ */
+export function keyedListProblem(v: unknown, schema: FieldSchema | undefined, path = ''): string | undefined {
+  if (Array.isArray(v)) {
+    if (schema?.kind !== 'list' || schema.listType !== 'map') return undefined;
+    const seen = new Set<string>();
+    for (const [i, item] of v.entries()) {
+      if (!isObject(item)) return `${path}: element ${i}: associative list with keys may not contain non-map elements`;
+      const missing = (schema.keys ?? []).find((k) => keyValue(item, k) === undefined);
+      if (missing) return `${path}: element ${i}: associative list with keys has an element that omits key field ${JSON.stringify(missing)} (and doesn't have default value)`;
+      const key = keyElement(item, schema.keys ?? []);
+      if (seen.has(key)) return `${path}: duplicate entries for key ${key.slice(2)}`;
+      seen.add(key);
+      const inner = keyedListProblem(item, schema.elem, `${path}[${i}]`);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+  if (!isObject(v) || schema?.kind === 'map') return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const inner = keyedListProblem(x, fieldSchema(schema, k), `${path}.${k}`);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 /** Resolves one path element against a value: the child value, or undefined. */
 export function childAt(parent: unknown, element: string): unknown {
   if (element.startsWith('f:')) return isObject(parent) ? parent[element.slice(2)] : undefined;

@@ -196,10 +196,15 @@ describe('server-side apply', () => {
     { desc: 'kind mismatch', cfg: { ...deployCfg(1), kind: 'ReplicaSet' }, manager: 'm', code: 400 },
     { desc: 'managedFields in the config', cfg: { ...deployCfg(1), metadata: { name: 'd', managedFields: [] } }, manager: 'm', code: 400 },
     { desc: 'not YAML', cfg: 'a: [', manager: 'm', code: 400 },
-  ])('400 for $desc', ({ cfg, manager, code }) => {
+    { desc: 'a container without its name key', cfg: { ...deployCfg(1), spec: { template: { spec: { containers: [{ image: 'x' }] } } } }, manager: 'm', code: 400 },
+    { desc: 'duplicate keys', cfg: { ...deployCfg(1), spec: { template: { spec: { containers: [{ name: 'a' }, { name: 'a' }] } } } }, manager: 'm', code: 400 },
+  ])('400 for $desc', ({ desc, cfg, manager, code }) => {
     const patch = typeof cfg === 'string' ? cfg : stringify(cfg);
     const s = statusOfError(() => applyPatch({ patchType: 'apply', kind: 'Deployment', apiVersion: 'apps/v1', current: undefined, patch, fieldManager: manager, now: t0 }));
     expect(s.code).toBe(code);
+    if (desc.includes('name key')) {
+      expect(s.message).toBe('failed to create typed patch object (apps/v1, Kind=Deployment): .spec.template.spec.containers: element 0: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)');
+    }
   });
 
   it('status subresource applies only status', () => {

@@ -6,7 +6,7 @@
 import { type StatusCause, CauseTypes, newApplyConflict, newBadRequest } from '@k8ts/apimachinery';
 import { parse as parseYaml } from 'yaml';
 import { deepClone, deepEqual, isObject, type JsonObject } from './json-value';
-import { FieldSet, fieldSetOf, inScope, keyElement, type Path, pathString, removeAt, valueAt } from './field-set';
+import { FieldSet, fieldSetOf, inScope, keyedListProblem, keyElement, type Path, pathString, removeAt, valueAt } from './field-set';
 import { type ManagerEntry, metaTime, pruneMissing, readEntries, sameManager, writeEntries } from './managed-fields';
 import { elemSchema, fieldSchema, type FieldSchema, schemaForKind } from './schema';
 
@@ -117,6 +117,8 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
   if (!manager) throw newBadRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
   const cfg = parseApplyConfig(req.patch, req.kind, req.apiVersion);
   const schema = schemaForKind(req.kind);
+  const problem = keyedListProblem(cfg, schema);
+  if (problem) throw newBadRequest(`failed to create typed patch object (${req.apiVersion}, Kind=${req.kind}): ${problem}`);
   const applied = fieldSetOf(cfg, schema, req.subresource);
   const own = (set: FieldSet): ManagerEntry => ({ manager, operation: 'Apply', apiVersion: req.apiVersion, time: metaTime(req.now), subresource: req.subresource, set });
 
