@@ -183,6 +183,13 @@ describe('kubectl exec through the pods/exec proxy', () => {
     expect(r.stderr).toContain('command terminated with exit code 7');
   });
 
+  it('streams large output intact', async () => {
+    const r = await run(['exec', 'shell', '-c', 'main', '--', 'sh', '-c', "head -c 4000000 /dev/zero | tr '\\0' a; echo"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBe(4_000_001);
+    expect(/^a+\n$/.test(r.stdout)).toBe(true);
+  });
+
   it('stdin with -i until EOF', async () => {
     const r = await run(['exec', '-i', 'shell', '-c', 'side', '--', 'sh', '-c', 'tr a-z A-Z; echo done'], 'shout\nagain\n');
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: 'SHOUT\nAGAIN\ndone\n' });
