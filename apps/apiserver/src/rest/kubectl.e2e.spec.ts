@@ -146,7 +146,9 @@ describe('kubectl 1.35', () => {
   it('run a pod, wait for Ready, logs (also -f), exec with exit codes, describe with events', async () => {
     expect(await ok(['run', 'echo1', '--image=k8ts/echo'])).toBe('pod/echo1 created\n');
     expect(await ok(['wait', '--for=condition=Ready', 'pod/echo1', '--timeout=60s'], { timeoutMs: 70_000 })).toBe('pod/echo1 condition met\n');
-    expect(await ok(['logs', 'echo1'])).toMatch(/echo listening on http:\/\/127\.244\.40\.\d+:8080/);
+    // Ready can be reported before the container's first line reaches its log file.
+    const listening = /echo listening on http:\/\/127\.244\.40\.\d+:8080/;
+    await waitFor(async () => listening.test(await ok(['logs', 'echo1'])), { timeoutMs: 15_000, intervalMs: 250, desc: 'logs show the echo server line' });
     expect(await ok(['logs', 'echo1', '--tail=1', '--timestamps'])).toMatch(/^\d{4}-\d\d-\d\dT\S+ \S/);
     const follow = stack.streamKubectl(['logs', '-f', 'echo1']);
     await waitFor(() => follow.lines().some((l) => l.includes('echo listening')), { timeoutMs: 15_000, desc: 'logs -f shows the log' });
