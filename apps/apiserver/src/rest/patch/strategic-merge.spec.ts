@@ -155,6 +155,27 @@ describe('strategic merge patch', () => {
     expect(at(out, 'metadata.annotations')).toEqual({ 'kubectl.kubernetes.io/last-applied-configuration': '{"new":true}\n' });
   });
 
+  it.each([
+    {
+      desc: 'kubectl rollout restart (annotation on the template)',
+      patch: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-02T03:04:05Z' } } } } },
+      check: (o: unknown) => {
+        expect(at(o, 'spec.template.metadata')).toEqual({ labels: { app: 'd' }, annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-02T03:04:05Z' } });
+        expect(at(o, 'spec.template.spec.containers.0.image')).toBe('echo:1');
+      },
+    },
+    {
+      desc: 'kubectl rollout undo ($patch: replace of the template)',
+      patch: { spec: { template: { $patch: 'replace', metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'app', image: 'echo:0' }] } } } },
+      check: (o: unknown) => expect(at(o, 'spec.template')).toEqual({ metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'app', image: 'echo:0' }] } }),
+    },
+    {
+      desc: 'kubectl set image',
+      patch: { spec: { template: { spec: { containers: [{ name: 'app', image: 'echo:5' }] } } } },
+      check: (o: unknown) => expect(at(o, 'spec.template.spec.containers')).toEqual([{ name: 'app', image: 'echo:5' }]),
+    },
+  ])('Deployment: $desc', ({ patch, check }) => check(smp(deployment(), patch, 'Deployment', 'apps/v1')));
+
   it('Service ports merge by port', () => {
     const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }], selector: { app: 'a' } } };
     const out = smp(svc, { spec: { ports: [{ port: 80, targetPort: 9090 }, { name: 'https', port: 443 }] } }, 'Service');
