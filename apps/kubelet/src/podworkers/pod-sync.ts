@@ -205,6 +205,13 @@ async function startContainer(pod: Pod, container: Container, attempt: number, s
   });
 }
 
+/** The apiserver's copy disagrees with what the kubelet computed on phase or a condition it owns. */
+export function ownedStatusDrifted(current: PodStatus | undefined, computed: PodStatus): boolean {
+  if ((current?.phase ?? '') !== (computed.phase ?? '')) return true;
+  const cond = (st: PodStatus | undefined, type: string) => st?.conditions?.find((c) => c.type === type)?.status;
+  return ['Ready', 'ContainersReady', 'Initialized', 'PodScheduled'].some((t) => cond(computed, t) !== undefined && cond(current, t) !== cond(computed, t));
+}
+
 async function writeStatus(pod: Pod, state: PodSyncState, sandbox: SandboxStatus | undefined, deps: PodSyncDeps): Promise<void> {
   const uid = uidOf(pod);
   const containers = sandbox ? await deps.runtime.listContainers(sandbox.id) : [];
@@ -227,7 +234,10 @@ async function writeStatus(pod: Pod, state: PodSyncState, sandbox: SandboxStatus
     hostIP: deps.nodeIP,
     now: deps.now(),
   });
-  if (JSON.stringify(status) === JSON.stringify(state.lastStatus)) return;
+  // Unchanged since our last write, and nobody else changed what we own
+  // (e.g. the node lifecycle controller marking the pod not ready while the
+  // node was silent): nothing to write.
+  if (JSON.stringify(status) === JSON.stringify(state.lastStatus) && !ownedStatusDrifted(pod.status, status)) return;
   await span('kubelet status update', state.traceContext, { ...podAttrs(pod, deps.nodeName), 'k8s.pod.phase': status.phase ?? '' }, async () => {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
