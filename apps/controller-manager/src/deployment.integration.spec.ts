@@ -135,7 +135,7 @@ describe('Deployment controller (real processes)', () => {
     const scaling = items.filter((e) => e.reason === 'ScalingReplicaSet' && e.involvedObject?.name === 'web').map((e) => e.message);
     expect(scaling).toContain(`Scaled up replica set ${done.newRS.metadata?.name} from 0 to 1`);
     expect(scaling).toContain(`Scaled down replica set ${firstRS.metadata?.name} from 3 to 2`);
-    expect(scaling.some((m) => m === `Scaled down replica set ${firstRS.metadata?.name} from 1 to 0`)).toBe(true);
+    expect(scaling.some((m) => new RegExp(`^Scaled down replica set ${firstRS.metadata?.name} from [12] to 0$`).test(m ?? ''))).toBe(true);
   });
 
   it('scales with spec.replicas', async () => {
