@@ -90,6 +90,17 @@ describe('kubelet streaming exec with real processes', () => {
     expect(r.status?.details?.causes).toEqual([{ reason: 'ExitCode', message: '4' }]);
   });
 
+  it('tty=true takes the terminal size from the first resize frame', async () => {
+    const r = await exec(['stty', 'size'], {
+      tty: true,
+      onOpen: (ws) => {
+        ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":132,"Height":43}')]));
+        ws.send(Buffer.from([255, 0]));
+      },
+    });
+    expect(r.stdout.replace(/\r/g, '')).toBe('43 132\n');
+  });
+
   it('kills the command when the client disconnects', async () => {
     const marker = `exec-stream-marker-${process.pid}`;
     const running = () =>

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import { type ContainerStatus, ContainerNotFoundError, type ExecStreams } from '../runtime/runtime';
-import { createExecStreamHandler, type ExecStreamHandler, rejectUpgrade, shellQuote, ttyCommand } from './exec-stream';
+import { createExecStreamHandler, type ExecStreamHandler, parseTerminalSize, rejectUpgrade, shellQuote, ttyCommand } from './exec-stream';
 import { encodeFrame, exitStatus, negotiateProtocol, PROTOCOL_V4, PROTOCOL_V5 } from './remote-command';
 
 /** Commands: `echo a b` prints args; `cat` copies stdin until EOF; `fail N` writes to stderr and exits N; `hang` waits for abort. */
@@ -143,6 +143,15 @@ describe('remote-command frames', () => {
   it('tty commands run under script(1) when available', () => {
     expect(ttyCommand(['sh', '-c', 'echo hi'], '/usr/bin/script')).toEqual(['/usr/bin/script', '-q', '-f', '-e', '-c', "sh -c 'echo hi'", '/dev/null']);
     expect(ttyCommand(['sh'], undefined)).toEqual(['sh']);
+    expect(ttyCommand(['top'], '/usr/bin/script', { width: 120, height: 40 })).toEqual(['/usr/bin/script', '-q', '-f', '-e', '-c', 'stty cols 120 rows 40 2>/dev/null; exec top', '/dev/null']);
+  });
+
+  it.each([
+    { desc: 'kubectl resize frame', body: '{"Width":120,"Height":40}', want: { width: 120, height: 40 } },
+    { desc: 'zero size', body: '{"Width":0,"Height":0}', want: undefined },
+    { desc: 'not JSON', body: 'x', want: undefined },
+  ])('parseTerminalSize: $desc', ({ body, want }) => {
+    expect(parseTerminalSize(Buffer.from(body))).toEqual(want);
   });
 
   it('encodes the channel byte first', () => expect([...encodeFrame(2, 'hi')]).toEqual([2, 104, 105]));

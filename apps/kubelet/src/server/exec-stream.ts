@@ -22,10 +22,34 @@ export function shellQuote(arg: string): string {
  * `script` (quiet, flushed, child's exit code), so shells are interactive
  * and programs see a terminal. Without `script` the command runs on pipes.
  */
-export function ttyCommand(command: readonly string[], scriptPath: string | undefined): string[] {
+export function ttyCommand(command: readonly string[], scriptPath: string | undefined, size?: TerminalSize): string[] {
   if (!scriptPath) return [...command];
-  return [scriptPath, '-q', '-f', '-e', '-c', command.map(shellQuote).join(' '), '/dev/null'];
+  const run = command.map(shellQuote).join(' ');
+  // The terminal gets the client's size first (later resizes are not applied).
+  const inner = size ? `stty cols ${size.width} rows ${size.height} 2>/dev/null; exec ${run}` : run;
+  return [scriptPath, '-q', '-f', '-e', '-c', inner, '/dev/null'];
 }
+
+export interface TerminalSize {
+  width: number;
+  height: number;
+}
+
+/** A resize frame's body: {"Width":80,"Height":24}. */
+export function parseTerminalSize(body: Buffer): TerminalSize | undefined {
+  try {
+    const v = JSON.parse(body.toString('utf8')) as { Width?: unknown; Height?: unknown };
+    const width = Number(v.Width);
+    const height = Number(v.Height);
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width > 10_000 || height > 10_000) return undefined;
+    return { width, height };
+  } catch {
+    return undefined;
+  }
+}
+
+/** How long a tty session waits for the client's first resize before starting without it. */
+const FIRST_RESIZE_WAIT_MS = 250;
 
 function findScript(): string | undefined {
   for (const dir of (process.env['PATH'] ?? '/usr/bin:/bin').split(':')) {
@@ -99,7 +123,7 @@ export function createExecStreamHandler(opts: ExecStreamOptions): ExecStreamHand
       const channel = buf[0];
       if (channel === STDIN) stdin?.write(buf.subarray(1));
       else if (channel === CLOSE && v5 && buf[1] === STDIN) stdin?.end();
-      else if (channel === RESIZE) return; // resize of the pseudo-terminal is not supported
+      else if (channel === RESIZE) onResize(parseTerminalSize(buf.subarray(1)));
     });
     let exited = false;
     ws.on('close', () => {
@@ -109,8 +133,22 @@ export function createExecStreamHandler(opts: ExecStreamOptions): ExecStreamHand
     });
     ws.on('error', () => undefined);
 
-    opts.runtime
-      .exec(containerId, tty ? ttyCommand(command, scriptPath) : command, { stdin, stdout, stderr, signal: abort.signal })
+    // kubectl sends the terminal size right after connecting; a tty session waits briefly for it.
+    let onResize: (size: TerminalSize | undefined) => void = () => undefined;
+    const firstSize =
+      tty && scriptPath
+        ? new Promise<TerminalSize | undefined>((resolve) => {
+            const timer = setTimeout(() => resolve(undefined), FIRST_RESIZE_WAIT_MS);
+            onResize = (size) => {
+              clearTimeout(timer);
+              onResize = () => undefined;
+              resolve(size);
+            };
+          })
+        : Promise.resolve(undefined);
+
+    firstSize
+      .then((size) => opts.runtime.exec(containerId, tty ? ttyCommand(command, scriptPath, size) : command, { stdin, stdout, stderr, signal: abort.signal }))
       .then(
         (code) => exitStatus(code, command),
         (err: unknown) => errorStatus(`error executing command in container: ${(err as Error).message}`),
