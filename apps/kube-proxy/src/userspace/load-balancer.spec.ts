@@ -35,6 +35,18 @@ describe('LoadBalancer', () => {
     expect(lb.next('a')?.ip).toBe(b(1).ip);
   });
 
+  it('listeners of one service port share the affinity table', () => {
+    const clock = new FakeClock();
+    const table = new Map();
+    const clusterIP = new LoadBalancer(clock, table);
+    const nodePort = new LoadBalancer(clock, table);
+    clusterIP.update([b(1), b(2), b(3)], 60);
+    nodePort.update([b(1), b(2), b(3)], 60);
+    clusterIP.next('x'); // 1
+    expect(clusterIP.next('a')?.ip).toBe(b(2).ip);
+    expect(nodePort.next('a')?.ip).toBe(b(2).ip);
+  });
+
   it('skips excluded endpoints and gives up when all are excluded', () => {
     const lb = new LoadBalancer(new FakeClock());
     lb.update([b(1), b(2)], 0);

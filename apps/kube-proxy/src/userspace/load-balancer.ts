@@ -14,6 +14,13 @@ interface Affinity {
   lastUsed: number;
 }
 
+/**
+ * ClientIP affinities of one service port. Shared by all of its listeners
+ * (cluster IP, node ports, LB IPs), as upstream keeps one affinity list per
+ * service port.
+ */
+export type AffinityTable = Map<string, Affinity>;
+
 export function backendKey(b: Backend): string {
   return `${b.ip}:${b.port}`;
 }
@@ -22,17 +29,18 @@ export class LoadBalancer {
   private backends: Backend[] = [];
   private index = 0;
   private stickyMs = 0;
-  private readonly affinity = new Map<string, Affinity>();
 
-  constructor(private readonly clock: LbClock = Date) {}
+  constructor(
+    private readonly clock: LbClock = Date,
+    private readonly affinity: AffinityTable = new Map(),
+  ) {}
 
-  /** New backends (a rule update). Affinities to endpoints that are gone are forgotten. */
+  /** New backends (a rule update). A client pinned to an endpoint that is gone is re-pinned on its next connection. */
   update(backends: Backend[], stickyMaxAgeSeconds: number): void {
     this.backends = backends;
     this.stickyMs = stickyMaxAgeSeconds * 1000;
     if (this.index >= backends.length) this.index = 0;
-    const live = new Set(backends.map(backendKey));
-    for (const [ip, a] of this.affinity) if (!live.has(a.backend) || this.stickyMs === 0) this.affinity.delete(ip);
+    if (this.stickyMs === 0) this.affinity.clear();
   }
 
   size(): number {

@@ -22,7 +22,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Contex
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { ProxyRule, Backend } from '../proxy/rules';
 import type { ConnectionMetrics, ServiceLabels } from '../server/metrics';
-import { backendKey, LoadBalancer } from './load-balancer';
+import { backendKey, LoadBalancer, type AffinityTable } from './load-balancer';
 import { SourceRanges } from './source-ranges';
 import { httpTraceContext } from './traceparent';
 
@@ -52,19 +52,22 @@ export class ListenError extends Error {
 export class TcpProxyPort {
   private rule: ProxyRule;
   private server: Server | undefined;
-  private readonly lb = new LoadBalancer();
+  private readonly lb: LoadBalancer;
   private readonly sockets = new Set<Socket>();
   private labels: ServiceLabels;
   private sources: SourceRanges;
   /** Endpoints for clients inside the cluster (externalTrafficPolicy Local short-circuit). */
-  private readonly inClusterLb = new LoadBalancer();
+  private readonly inClusterLb: LoadBalancer;
 
   constructor(
     rule: ProxyRule,
     private readonly metrics: ConnectionMetrics,
     /** Client IPs inside the cluster (the pod CIDR). */
     private readonly cluster: SourceRanges = SourceRanges.nobody(),
+    affinity: AffinityTable = new Map(),
   ) {
+    this.lb = new LoadBalancer(Date, affinity);
+    this.inClusterLb = new LoadBalancer(Date, affinity);
     this.rule = rule;
     this.labels = serviceLabels(rule);
     this.sources = new SourceRanges(rule.sourceRanges);
@@ -73,6 +76,11 @@ export class TcpProxyPort {
   /** Open connections (client and endpoint sides). */
   connectionCount(): number {
     return this.sockets.size;
+  }
+
+  /** The service port this listener serves. */
+  service(): ProxyRule['service'] {
+    return this.rule.service;
   }
 
   /** Serves the rule: listens unless it rejects, closes the listener when it does. */

@@ -11,7 +11,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Backend, ProxyRule } from '../proxy/rules';
 import type { ConnectionMetrics, ServiceLabels } from '../server/metrics';
-import { backendKey, LoadBalancer } from './load-balancer';
+import { backendKey, LoadBalancer, type AffinityTable } from './load-balancer';
 import { SourceRanges } from './source-ranges';
 import { ListenError, serviceLabels } from './tcp-proxy-port';
 
@@ -27,18 +27,21 @@ interface Session {
 export class UdpProxyPort {
   private rule: ProxyRule;
   private socket: Socket | undefined;
-  private readonly lb = new LoadBalancer();
+  private readonly lb: LoadBalancer;
   private readonly sessions = new Map<string, Session>();
   private labels: ServiceLabels;
   private sources: SourceRanges;
-  private readonly inClusterLb = new LoadBalancer();
+  private readonly inClusterLb: LoadBalancer;
 
   constructor(
     rule: ProxyRule,
     private readonly metrics: ConnectionMetrics,
     private readonly idleTimeoutMs: number,
     private readonly cluster: SourceRanges = SourceRanges.nobody(),
+    affinity: AffinityTable = new Map(),
   ) {
+    this.lb = new LoadBalancer(Date, affinity);
+    this.inClusterLb = new LoadBalancer(Date, affinity);
     this.rule = rule;
     this.labels = serviceLabels(rule);
     this.sources = new SourceRanges(rule.sourceRanges);
@@ -46,6 +49,11 @@ export class UdpProxyPort {
 
   sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** The service port this listener serves. */
+  service(): ProxyRule['service'] {
+    return this.rule.service;
   }
 
   async update(rule: ProxyRule): Promise<void> {

@@ -5,6 +5,8 @@
 import type { ApplyResult, Dataplane } from '../dataplane/dataplane';
 import type { ProxyRule, RuleDiff } from '../proxy/rules';
 import { noopConnectionMetrics, type ConnectionMetrics } from '../server/metrics';
+import { servicePortNameString } from '../proxy/service-port';
+import type { AffinityTable } from './load-balancer';
 import { SourceRanges } from './source-ranges';
 import { TcpProxyPort } from './tcp-proxy-port';
 import { UdpProxyPort } from './udp-proxy-port';
@@ -21,6 +23,8 @@ type Port = TcpProxyPort | UdpProxyPort;
 
 export class UserspaceProxier implements Dataplane {
   private readonly ports = new Map<string, Port>();
+  /** ClientIP affinities per service port, shared by its listeners. */
+  private readonly affinities = new Map<string, AffinityTable>();
   private readonly metrics: ConnectionMetrics;
   private readonly udpIdleTimeoutMs: number;
   private readonly cluster: SourceRanges;
@@ -42,6 +46,9 @@ export class UserspaceProxier implements Dataplane {
       this.ports.get(r.key)?.close();
       this.ports.delete(r.key);
     }
+    const live = new Set([...this.ports.values()].map((p) => servicePortNameString(p.service())));
+    for (const r of [...diff.added, ...diff.updated]) live.add(servicePortNameString(r.service));
+    for (const k of this.affinities.keys()) if (!live.has(k)) this.affinities.delete(k);
     await Promise.all(
       [...diff.added, ...diff.updated].map(async (rule) => {
         let port = this.ports.get(rule.key);
@@ -67,6 +74,9 @@ export class UserspaceProxier implements Dataplane {
   }
 
   private newPort(rule: ProxyRule): Port {
-    return rule.protocol === 'UDP' ? new UdpProxyPort(rule, this.metrics, this.udpIdleTimeoutMs, this.cluster) : new TcpProxyPort(rule, this.metrics, this.cluster);
+    const name = servicePortNameString(rule.service);
+    let affinity = this.affinities.get(name);
+    if (!affinity) this.affinities.set(name, (affinity = new Map()));
+    return rule.protocol === 'UDP' ? new UdpProxyPort(rule, this.metrics, this.udpIdleTimeoutMs, this.cluster, affinity) : new TcpProxyPort(rule, this.metrics, this.cluster, affinity);
   }
 }
