@@ -21,7 +21,8 @@ beforeAll(async () => {
   cp = await startControlPlane();
   await cp.client.namespaces.create(newNamespace(NS));
   cm = await startControllerManager(cp, { identity: 'cm-deploy-1' });
-  readiness = startPodReadiness(cp.client, NS, { readyAfterMs: 300 });
+  // Pods of the image k8ts/never-ready never become ready.
+  readiness = startPodReadiness(cp.client, NS, { readyAfterMs: 300, filter: (p) => p.spec?.containers?.[0]?.image !== 'k8ts/never-ready' });
 });
 
 afterAll(async () => {
@@ -181,5 +182,30 @@ describe('Deployment controller (real processes)', () => {
     const up = msgs.findIndex((m) => m.startsWith('Scaled up replica set batch-') && m.endsWith('from 0 to 2') && !m.includes(rss.find((r) => r.spec?.replicas === 0)?.metadata?.name ?? '?'));
     expect(down).toBeGreaterThanOrEqual(0);
     expect(up).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports ProgressDeadlineExceeded for a rollout that stops making progress, keeping the old pods', async () => {
+    const created = await cp.client.deployments.create({ ...newDeployment('stuck', 2, 'k8ts/echo:1'), spec: { ...newDeployment('stuck', 2, 'k8ts/echo:1').spec, progressDeadlineSeconds: 3 } });
+    await waitForComplete('stuck', 2);
+    const cur = await cp.client.deployments.get(NS, 'stuck');
+    const template = { ...cur.spec?.template, spec: { ...cur.spec?.template?.spec, containers: [{ name: 'app', image: 'k8ts/never-ready' }] } };
+    await cp.client.deployments.update({ ...cur, spec: { ...cur.spec, template } });
+    const stuck = await waitFor(
+      async () => {
+        const d = await cp.client.deployments.get(NS, 'stuck');
+        const p = d.status?.conditions?.find((c) => c.type === 'Progressing');
+        return p?.reason === 'ProgressDeadlineExceeded' ? d : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, desc: 'Progressing=False ProgressDeadlineExceeded' },
+    );
+    const progressing = stuck.status?.conditions?.find((c) => c.type === 'Progressing');
+    expect(progressing?.status).toBe('False');
+    expect(progressing?.message).toMatch(/^ReplicaSet "stuck-\w+" has timed out progressing\.$/);
+    // maxUnavailable 1 of 2: one old pod may go, the other stays; availability holds.
+    expect(stuck.status?.conditions?.find((c) => c.type === 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable' });
+    expect(stuck.status?.availableReplicas).toBeGreaterThanOrEqual(1);
+    expect(stuck.status?.unavailableReplicas).toBeGreaterThanOrEqual(1);
+    const rss = await replicaSetsOf(created);
+    expect(rss).toHaveLength(2);
   });
 });

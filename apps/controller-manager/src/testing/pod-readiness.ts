@@ -33,7 +33,11 @@ export interface PodReadinessLoop {
   stop(): Promise<void>;
 }
 
-export function startPodReadiness(client: ApiClient, namespace: string, opts: { readyAfterMs?: number; intervalMs?: number } = {}): PodReadinessLoop {
+export function startPodReadiness(
+  client: ApiClient,
+  namespace: string,
+  opts: { readyAfterMs?: number; intervalMs?: number; /** Pods that may become ready (default: all). */ filter?: (pod: Pod) => boolean } = {},
+): PodReadinessLoop {
   const readyAfterMs = opts.readyAfterMs ?? 0;
   const intervalMs = opts.intervalMs ?? 100;
   const readied: string[] = [];
@@ -46,7 +50,7 @@ export function startPodReadiness(client: ApiClient, namespace: string, opts: { 
         for (const pod of items) {
           const uid = pod.metadata?.uid ?? '';
           if (!firstSeen.has(uid)) firstSeen.set(uid, Date.now());
-          if (isReady(pod) || pod.metadata?.deletionTimestamp) continue;
+          if (isReady(pod) || pod.metadata?.deletionTimestamp || (opts.filter && !opts.filter(pod))) continue;
           if (Date.now() - (firstSeen.get(uid) ?? 0) < readyAfterMs) continue;
           try {
             await markReady(client, pod);
