@@ -113,7 +113,7 @@ describe('kubectl patch and apply against the REST API', () => {
     await ok(['patch', 'deployment', 'ssa', '--type', 'merge', '-p', '{"spec":{"replicas":5}}', '--field-manager', 'hpa-like']);
     const conflict = await kubectl(['apply', '--server-side', '-f', '-'], { input: deployment('ssa', 3, 'k8ts/echo:2'), timeoutMs: 60_000 });
     expect(conflict.code).not.toBe(0);
-    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "hpa-like" using apps/v1: .spec.replicas');
+    expect(conflict.stderr).toMatch(/Apply failed with 1 conflict: conflict with "hpa-like" using apps\/v1 at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: \.spec\.replicas/);
     expect((await getJSON('deployment', 'ssa')).spec.replicas).toBe(5);
 
     await ok(['apply', '--server-side', '--force-conflicts', '-f', '-'], deployment('ssa', 3, 'k8ts/echo:2'));

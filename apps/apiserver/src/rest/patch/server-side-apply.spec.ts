@@ -150,7 +150,7 @@ describe('server-side apply', () => {
         const scaled = recordUpdateManagedFields(created, { ...created, spec: { ...(created['spec'] as Obj), replicas: 5 } }, 'kubectl-scale', 'apps/v1', t1);
         return apply(scaled, deployCfg(3), 'kubectl', { now: t1 });
       },
-      message: 'Apply failed with 1 conflict: conflict with "kubectl-scale" using apps/v1: .spec.replicas',
+      message: 'Apply failed with 1 conflict: conflict with "kubectl-scale" using apps/v1 at 2026-01-02T03:05:00Z: .spec.replicas',
       field: '.spec.replicas',
     },
     {
@@ -159,7 +159,7 @@ describe('server-side apply', () => {
         const created = apply(undefined, deployCfg(2));
         return apply(created, deployCfg(2, 'echo:9'), 'ci');
       },
-      message: 'Apply failed with 1 conflict: conflict with "kubectl" using apps/v1: .spec.template.spec.containers[name="app"].image',
+      message: 'Apply failed with 1 conflict: conflict with "kubectl": .spec.template.spec.containers[name="app"].image',
       field: '.spec.template.spec.containers[name="app"].image',
     },
   ])('409 Conflict: $desc', ({ run, message, field }) => {
@@ -168,6 +168,13 @@ describe('server-side apply', () => {
     expect(s.reason).toBe('Conflict');
     expect(s.message).toBe(message);
     expect(s.causes).toEqual([{ reason: 'FieldManagerConflict', message: expect.stringMatching(/^conflict with "/), field }]);
+  });
+
+  it('several conflicts are listed per manager', () => {
+    const created = apply(undefined, deployCfg(2));
+    const s = statusOfError(() => apply(created, deployCfg(4, 'echo:4'), 'ci'));
+    expect(s.message).toBe('Apply failed with 2 conflicts: conflicts with "kubectl":\n- .spec.replicas\n- .spec.template.spec.containers[name="app"].image');
+    expect(s.causes.map((c) => c.field)).toEqual(['.spec.replicas', '.spec.template.spec.containers[name="app"].image']);
   });
 
   it('applying the same value another manager owns is not a conflict (shared ownership)', () => {
@@ -252,6 +259,13 @@ describe('recordUpdateManagedFields', () => {
     expect(creator.manager).toBe('creator');
     expect(creator.fieldsV1['f:metadata']).toEqual({ 'f:labels': {} });
     expect(labeler).toMatchObject({ manager: 'kubectl-label', operation: 'Update', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:a': {} } } } });
+  });
+
+  it('a scale of the parent object is recorded with subresource scale and conflicts with a later apply', () => {
+    const created = apply(undefined, deployCfg(2));
+    const scaled = recordUpdateManagedFields(created, { ...created, spec: { ...(created['spec'] as Obj), replicas: 6 } }, 'kubectl', 'apps/v1', t1, 'scale');
+    expect(managed(scaled)[1]).toMatchObject({ manager: 'kubectl', operation: 'Update', subresource: 'scale', fieldsV1: { 'f:spec': { 'f:replicas': {} } } });
+    expect(statusOfError(() => apply(scaled, deployCfg(3), 'kubectl', { now: t1 })).message).toBe('Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1 at 2026-01-02T03:05:00Z: .spec.replicas');
   });
 
   it('managedFields: [{}] clears the field', () => {

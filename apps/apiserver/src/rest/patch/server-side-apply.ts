@@ -82,33 +82,38 @@ function stripNulls(v: unknown): unknown {
 }
 
 interface Conflict {
-  manager: string;
-  apiVersion: string;
+  entry: ManagerEntry;
   path: Path;
+}
+
+/** Upstream's description of a manager in conflict messages. */
+function printManager(e: ManagerEntry): string {
+  let out = JSON.stringify(e.manager);
+  if (e.subresource) out += ` with subresource ${JSON.stringify(e.subresource)}`;
+  if (e.operation === 'Update') out += e.time ? ` using ${e.apiVersion} at ${e.time}` : ` using ${e.apiVersion}`;
+  return out;
 }
 
 function conflictError(conflicts: Conflict[]): Error {
   const causes: StatusCause[] = conflicts.map((c) => ({
     reason: CauseTypes.FieldManagerConflict,
-    message: `conflict with ${JSON.stringify(c.manager)} using ${c.apiVersion}`,
+    message: `conflict with ${printManager(c.entry)}`,
     field: pathString(c.path),
   }));
-  const byManager = new Map<string, Conflict[]>();
-  for (const c of conflicts) {
-    const k = `${c.manager}\u0000${c.apiVersion}`;
-    byManager.set(k, [...(byManager.get(k) ?? []), c]);
-  }
-  let text: string;
   if (conflicts.length === 1) {
     const c = conflicts[0];
-    text = `conflict with ${JSON.stringify(c.manager)} using ${c.apiVersion}: ${pathString(c.path)}`;
-  } else {
-    text = [...byManager.values()]
-      .map((cs) => `conflicts with ${JSON.stringify(cs[0].manager)} using ${cs[0].apiVersion}:\n${cs.map((c) => `- ${pathString(c.path)}`).join('\n')}`)
-      .join('\n');
+    return newApplyConflict(causes, `Apply failed with 1 conflict: conflict with ${printManager(c.entry)}: ${pathString(c.path)}`);
   }
-  const n = conflicts.length;
-  return newApplyConflict(causes, `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: ${text}`);
+  const byManager = new Map<string, Conflict[]>();
+  for (const c of conflicts) {
+    const k = printManager(c.entry);
+    byManager.set(k, [...(byManager.get(k) ?? []), c]);
+  }
+  const text = [...byManager.keys()]
+    .sort()
+    .map((k) => [`conflicts with ${k}:`, ...(byManager.get(k) ?? []).map((c) => `- ${pathString(c.path)}`)].join('\n'))
+    .join('\n');
+  return newApplyConflict(causes, `Apply failed with ${conflicts.length} conflicts: ${text}`);
 }
 
 /** Server-side apply of `req.patch`; returns the resulting object with managedFields. */
@@ -142,7 +147,7 @@ export function serverSideApply(req: ApplyRequest): JsonObject {
     for (const p of e.set.intersection(applied).paths()) {
       // List elements themselves are shared by key; only their fields carry values.
       if (!p[p.length - 1].startsWith('f:')) continue;
-      if (!deepEqual(valueAt(live, p), valueAt(cfg, p))) conflicts.push({ manager: e.manager, apiVersion: e.apiVersion, path: p });
+      if (!deepEqual(valueAt(live, p), valueAt(cfg, p))) conflicts.push({ entry: e, path: p });
     }
   }
   if (conflicts.length > 0) {
