@@ -109,6 +109,18 @@ describe('a Service and a matching Pod', () => {
     expect(first('scheduler')).toBeLessThan(first('kubelet'));
     const lastProxy = Math.max(...flow.all.filter((s) => s.service === 'kube-proxy').map((s) => s.startMs));
     expect(lastProxy).toBeGreaterThan(first('endpoints-controller'));
+
+    // The same path as one number: creation → served by kube-proxy.
+    const metrics = await waitFor(
+      async () => {
+        const text = await (await fetch(stack.kubeProxyMetricsURL)).text();
+        return /^pod_to_service_latency_seconds_count [1-9]/m.test(text) ? text : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, desc: 'pod_to_service_latency_seconds observed' },
+    );
+    const sum = Number(/^pod_to_service_latency_seconds_sum (\S+)/m.exec(metrics)?.[1]);
+    expect(sum).toBeGreaterThan(0);
+    expect(sum).toBeLessThan(120);
   });
 
   it('traces a request: client context → kube-proxy connection → echo server share one trace', async () => {

@@ -25,6 +25,8 @@ export interface Stack {
   client: ApiClient;
   /** Kubernetes REST API base URL (http://127.0.0.1:<port>). */
   apiURL: string;
+  /** kube-proxy's /metrics URL. */
+  kubeProxyMetricsURL: string;
   /** Spans received so far from every component and echo pod. */
   spans: SpanRecord[];
   processes: Map<string, ManagedProcess>;
@@ -174,7 +176,7 @@ export async function startStack(): Promise<Stack> {
       timeoutMs: 30_000,
       desc: 'both nodes Ready',
     });
-    return { client: c, apiURL: `http://127.0.0.1:${httpPort}`, spans, processes, stop: stopAll };
+    return { client: c, apiURL: `http://127.0.0.1:${httpPort}`, kubeProxyMetricsURL: `http://127.0.0.1:${proxyMetrics}/metrics`, spans, processes, stop: stopAll };
   } catch (err) {
     await stopAll().catch(() => undefined);
     throw err;

@@ -1,12 +1,14 @@
 // The kube-proxy process (upstream ProxyServer): shared informers on
 // Services and EndpointSlices feed the Proxier; the Proxier syncs rules into
 // the UserspaceProxier; metrics and health servers report on it.
+import { isNotFound } from '@k8ts/apimachinery';
 import type { EndpointSlice, Service } from '@k8ts/api';
 import { createApiClient, isDeletedFinalStateUnknown, SharedInformerFactory, type ApiClient, type DeletedFinalStateUnknown } from '@k8ts/client';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pino, { type Logger } from 'pino';
 import type { KubeProxyConfig } from '../config';
 import { Proxier } from '../proxy/proxier';
+import { PodToServiceLatency } from '../proxy/pod-latency';
 import { startHealthServer, startMetricsServer, type HttpServer } from '../server/http-servers';
 import { ProxyMetrics } from '../server/metrics';
 import { ProxierHealth } from '../server/proxier-health';
@@ -34,6 +36,18 @@ export class KubeProxyServer {
   readonly health: ProxierHealth;
   readonly dataplane: UserspaceProxier;
   readonly proxier: Proxier;
+  private readonly podLatency = new PodToServiceLatency({
+    creationTime: async (ns, name) => {
+      try {
+        return (await this.client?.pods.get(ns, name))?.metadata?.creationTimestamp;
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+    observe: (s) => this.metrics.podToService.observe(s),
+    onError: (err) => this.logger.debug({ err: (err as Error).message }, 'pod_to_service_latency: pod lookup failed'),
+  });
   private readonly logger: Logger;
   private readonly abort = new AbortController();
   private client: ApiClient | undefined;
@@ -59,6 +73,7 @@ export class KubeProxyServer {
       metrics: this.metrics,
       health: this.health,
       logger: this.logger.child({ component: 'proxier' }),
+      onEndpointsServed: (eps, now) => void this.podLatency.programmed(eps, now),
     });
   }
 

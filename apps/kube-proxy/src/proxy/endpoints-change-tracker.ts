@@ -23,6 +23,8 @@ export interface EndpointInfo {
   nodeName: string;
   /** On one of this host's nodes. */
   isLocal: boolean;
+  /** "namespace/name" of the Pod behind the endpoint (targetRef), when there is one. */
+  podRef?: string;
 }
 
 export function endpointString(e: { ip: string; port: number }): string {
@@ -31,7 +33,7 @@ export function endpointString(e: { ip: string; port: number }): string {
 
 interface SliceData {
   ports: { name: string; port: number; protocol: Protocol }[];
-  endpoints: { ip: string; ready: boolean; serving: boolean; terminating: boolean; nodeName: string }[];
+  endpoints: { ip: string; ready: boolean; serving: boolean; terminating: boolean; nodeName: string; podRef?: string }[];
 }
 
 export interface EndpointsChange {
@@ -61,7 +63,9 @@ function sliceData(slice: EndpointSlice): SliceData {
       if (!ip) continue;
       // Unknown readiness counts as ready; serving defaults to ready (upstream).
       const ready = e.conditions?.ready ?? true;
-      endpoints.push({ ip, ready, serving: e.conditions?.serving ?? ready, terminating: e.conditions?.terminating ?? false, nodeName: e.nodeName ?? '' });
+      const ref = e.targetRef;
+      const podRef = ref?.kind === 'Pod' && ref.name ? `${ref.namespace || slice.metadata?.namespace || ''}/${ref.name}` : undefined;
+      endpoints.push({ ip, ready, serving: e.conditions?.serving ?? ready, terminating: e.conditions?.terminating ?? false, nodeName: e.nodeName ?? '', ...(podRef ? { podRef } : {}) });
     }
   }
   return { ports, endpoints };
@@ -162,7 +166,16 @@ export class EndpointsChangeTracker {
         let eps = byPort.get(key);
         if (!eps) byPort.set(key, (eps = new Map()));
         for (const e of data.endpoints) {
-          const info: EndpointInfo = { ip: e.ip, port: p.port, ready: e.ready, serving: e.serving, terminating: e.terminating, nodeName: e.nodeName, isLocal: this.nodeNames.has(e.nodeName) };
+          const info: EndpointInfo = {
+            ip: e.ip,
+            port: p.port,
+            ready: e.ready,
+            serving: e.serving,
+            terminating: e.terminating,
+            nodeName: e.nodeName,
+            isLocal: this.nodeNames.has(e.nodeName),
+            ...(e.podRef ? { podRef: e.podRef } : {}),
+          };
           const id = endpointString(info);
           const seen = eps.get(id);
           // An endpoint listed twice (slices mid-move): the ready copy wins.

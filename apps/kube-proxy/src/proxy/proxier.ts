@@ -13,9 +13,10 @@ import type { Dataplane } from '../dataplane/dataplane';
 import type { ProxierHealth } from '../server/proxier-health';
 import type { ProxyMetrics } from '../server/metrics';
 import { BoundedFrequencyRunner, realClock, type RunnerClock } from './bounded-frequency-runner';
-import { EndpointsChangeTracker, EndpointsMap } from './endpoints-change-tracker';
+import { EndpointsChangeTracker, EndpointsMap, type EndpointInfo } from './endpoints-change-tracker';
 import { computeRules, diffRules, isEmptyDiff, type ProxyRule } from './rules';
 import { ServiceChangeTracker, ServicePortMap } from './service-change-tracker';
+import { servicePortNameString } from './service-port';
 
 export const SYNC_SPAN_NAME = 'kube-proxy sync rules';
 /** Trace contexts kept for the next sync: the newest win. */
@@ -40,6 +41,8 @@ export interface ProxierOptions {
   health?: ProxierHealth;
   clock?: RunnerClock;
   logger?: ProxierLogger;
+  /** Called after each sync with the endpoints of services the dataplane forwards to (pod_to_service_latency_seconds). */
+  onEndpointsServed?(endpoints: EndpointInfo[], nowMs: number): void;
 }
 
 export interface SyncOutcome {
@@ -238,6 +241,13 @@ export class Proxier {
     this.syncs++;
 
     const now = this.clock.now();
+    if (this.opts.onEndpointsServed) {
+      const forwarded = new Set<string>();
+      for (const r of rules.values()) if (r.action === 'forward') forwarded.add(servicePortNameString(r.service));
+      const served: EndpointInfo[] = [];
+      for (const [svc, eps] of this.endpointsMap.endpoints) if (forwarded.has(svc)) served.push(...eps);
+      this.opts.onEndpointsServed(served, now);
+    }
     for (const times of triggerTimes.values()) for (const t of times) metrics?.networkProgramming.observe(Math.max(0, now - t) / 1000);
     if (metrics) {
       metrics.lastSync.set(now / 1000);

@@ -37,6 +37,7 @@ export class ProxyMetrics implements ConnectionMetrics {
   readonly registry = new Registry();
   readonly syncDuration: Histogram;
   readonly networkProgramming: Histogram;
+  readonly podToService: Histogram;
   readonly lastSync: Gauge;
   readonly lastQueued: Gauge;
   readonly endpointChangesPending: Gauge;
@@ -61,6 +62,12 @@ export class ProxyMetrics implements ConnectionMetrics {
       name: 'kubeproxy_network_programming_duration_seconds',
       help: 'In Cluster Network Programming Latency in seconds (endpoint change to rules served)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 30, 60],
+      registers,
+    });
+    this.podToService = new Histogram({
+      name: 'pod_to_service_latency_seconds',
+      help: 'From a Pod\'s creation to this kube-proxy serving it as a ready endpoint of a Service',
+      buckets: [0.25, 0.5, 1, 2, 3, 4, 5, 7.5, 10, 15, 20, 30, 60, 120, 300],
       registers,
     });
     this.lastSync = new Gauge({ name: 'kubeproxy_sync_proxy_rules_last_timestamp_seconds', help: 'The last time proxy rules were successfully synced', registers });
