@@ -131,6 +131,19 @@ describe('Store update', () => {
     expect(Number(respec.metadata?.resourceVersion)).toBeGreaterThan(Number(labelled.metadata?.resourceVersion));
   });
 
+  it.each([
+    { desc: 'a new owner of the same fields is written', second: { manager: 'b', operation: 'Apply', time: '2026-11-29T05:00:01Z' }, written: true },
+    { desc: 'only a refreshed time is not', second: undefined, written: false },
+  ])('managedFields-only updates: $desc', async ({ second, written }) => {
+    const { store } = setup();
+    const a = { manager: 'a', operation: 'Apply', apiVersion: 'v1', time: '2026-11-29T05:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:app': {} } } } };
+    const v1 = await store.create('default', { ...newPod({ name: 'mf' }), metadata: { name: 'mf', labels: { app: 'x' }, managedFields: [a] } } as never);
+    const entries = second ? [a, { ...a, ...second }] : [{ ...a, time: '2026-11-29T06:00:00Z' }];
+    const v2 = await store.update('default', { ...v1, metadata: { ...v1.metadata, managedFields: entries } } as never);
+    expect(v2.metadata?.resourceVersion !== v1.metadata?.resourceVersion).toBe(written);
+    if (written) expect(v2.metadata?.managedFields?.map((e) => e.manager)).toEqual(['a', 'b']);
+  });
+
   it('keeps status on main updates and spec on status updates', async () => {
     const { store } = setup();
     const v1 = await store.create('default', newPod({ name: 'a' }));

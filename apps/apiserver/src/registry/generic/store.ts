@@ -412,8 +412,20 @@ function withoutVolatile(obj: KubeObject): unknown {
   return JSON.parse(JSON.stringify(copy));
 }
 
+/**
+ * managedFields without their timestamps: an update that only moves field
+ * ownership (a second manager applying the same values, kubectl handing
+ * client-side apply over to server-side apply) is a real change, while a
+ * re-apply that only refreshes `time` is not (as upstream). Compared verbatim:
+ * canonical() would drop FieldsV1's empty leaf objects.
+ */
+function managedFieldsKey(obj: KubeObject): string {
+  const entries = (obj.metadata?.managedFields ?? []) as Record<string, unknown>[];
+  return JSON.stringify(entries.map(({ time: _time, ...rest }) => rest));
+}
+
 function sameObject(a: KubeObject, b: KubeObject): boolean {
-  return JSON.stringify(canonical(withoutVolatile(a))) === JSON.stringify(canonical(withoutVolatile(b)));
+  return JSON.stringify(canonical(withoutVolatile(a))) === JSON.stringify(canonical(withoutVolatile(b))) && managedFieldsKey(a) === managedFieldsKey(b);
 }
 
 function specChanged(a: KubeObject, b: KubeObject): boolean {
