@@ -8,6 +8,7 @@
 //
 // Losing the lease (not through stop()) is fatal as upstream: onFatal is
 // called and main exits non-zero.
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -97,6 +98,8 @@ export class KubeControllerManager {
     logger.info({ address: `${config.bindAddress}:${this.port}` }, 'serving /healthz, /readyz and /metrics');
 
     this.client = createApiClient({ address: config.apiAddress, userAgent: 'kube-controller-manager' });
+    // One listener per informer and controller: more than the default 10, and bounded.
+    setMaxListeners(0, this.abort.signal);
     if (config.watchVia === 'nats') this.nc = await connectNats(config.natsUrl, logger, 60_000, this.abort.signal);
     if (this.abort.signal.aborted) return;
     this.factory = new SharedInformerFactory(this.client, this.nc, { watchVia: config.watchVia, defaultResyncMs: 0, logger: logger.child({ component: 'informer' }) });
@@ -140,6 +143,8 @@ export class KubeControllerManager {
     logger.info({ informers: Object.keys(synced) }, 'caches synced');
 
     const lead = async (leading: AbortSignal): Promise<void> => {
+      // Every controller's workers and queues listen on the leading signal.
+      setMaxListeners(0, leading);
       this.leading = true;
       this.leaderStatus.set({ name: config.leaseName }, 1);
       await Promise.all(
