@@ -39,6 +39,18 @@ describe('trace CLI', () => {
     expect(out.join('\n')).toContain('└─ kubelet sync pod');
   });
 
+  it('--brief hides gRPC transport spans and re-parents their children', () => {
+    new SpanFile(file).append([
+      span(A, 'g1', 'grpc.k8ts.apiserver.v1.Resources/Create', 'kubelet', 1001, {}, '1'),
+      span(A, 'g2', 'apiserver storage write', 'apiserver', 1002, {}, 'g1'),
+    ]);
+    const full = run('show', A).join('\n');
+    expect(full).toContain('grpc.k8ts.apiserver.v1.Resources/Create');
+    const brief = run('--brief', 'show', A).join('\n');
+    expect(brief).not.toContain('grpc.');
+    expect(brief).toContain('├─ apiserver storage write');
+  });
+
   it('last-request: the newest request through the proxy to echo (never a readiness probe)', () => {
     expect(run('last-request')[0]).toContain(`trace ${B}`);
   });

@@ -7,7 +7,7 @@
 //   npm run trace -- show <traceId>
 import { Command, Option } from 'commander';
 import type { SpanRecord } from './otlp-json';
-import { groupByTrace, lastRequestTrace, linkedInto, summarize, tracePodCreated } from './select';
+import { collapse, groupByTrace, isRpcSpan, lastRequestTrace, linkedInto, summarize, tracePodCreated } from './select';
 import { DEFAULT_SPAN_FILE, SpanFile } from './span-store';
 import { renderWaterfall } from './waterfall';
 
@@ -20,15 +20,19 @@ function load(file: string): SpanRecord[] {
   return spans;
 }
 
-function show(spans: SpanRecord[], traceId: string, out: (line: string) => void): void {
+function show(spans: SpanRecord[], traceId: string, out: (line: string) => void, brief: boolean): void {
   const trace = groupByTrace(spans).get(traceId);
   if (!trace) throw new Error(`trace ${traceId} not found`);
-  for (const line of renderWaterfall(trace, { linked: linkedInto(spans, traceId) })) out(line);
+  const linked = linkedInto(spans, traceId);
+  const view = (list: SpanRecord[]) => (brief ? collapse(list, isRpcSpan) : list);
+  for (const line of renderWaterfall(view(trace), { linked: view(linked) })) out(line);
 }
 
 export function runCli(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): void {
   const program = new Command('trace').description('print k8ts traces as terminal waterfalls').exitOverride();
   program.addOption(new Option('--file <path>', 'span file written by the npm start collector').default(DEFAULT_SPAN_FILE));
+  program.addOption(new Option('--brief', 'hide the gRPC transport spans (grpc.*), keeping the tree shape'));
+  const brief = () => Boolean(program.opts().brief);
   program
     .command('list')
     .description('recent traces')
@@ -46,7 +50,7 @@ export function runCli(argv: string[], out: (line: string) => void = (l) => proc
       const spans = load(program.opts().file);
       const id = tracePodCreated(spans, ns, name);
       if (!id) throw new Error(`no spans mention pod ${ns}/${name}`);
-      show(spans, id, out);
+      show(spans, id, out, brief());
     });
   program
     .command('last-request')
@@ -55,11 +59,11 @@ export function runCli(argv: string[], out: (line: string) => void = (l) => proc
       const spans = load(program.opts().file);
       const id = lastRequestTrace(spans);
       if (!id) throw new Error('no request spans yet: send a request to an echo pod (see README)');
-      show(spans, id, out);
+      show(spans, id, out, brief());
     });
   program
     .command('show <traceId>')
     .description('one trace by id')
-    .action((id: string) => show(load(program.opts().file), id, out));
+    .action((id: string) => show(load(program.opts().file), id, out, brief()));
   program.parse(argv, { from: 'user' });
 }

@@ -66,3 +66,28 @@ export function summarize(spans: SpanRecord[], limit = 20): TraceSummary[] {
   }
   return out.sort((a, b) => b.startMs - a.startMs).slice(0, limit);
 }
+
+/**
+ * Drops spans matching `hide` (e.g. the gRPC instrumentation's transport
+ * spans) and re-parents their children to the nearest kept ancestor, so the
+ * waterfall keeps its shape with fewer lines.
+ */
+export function collapse(spans: SpanRecord[], hide: (s: SpanRecord) => boolean): SpanRecord[] {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const keptParent = (id: string | undefined): string | undefined => {
+    for (let cur = id, hops = 0; cur && hops < 1000; hops++) {
+      const s = byId.get(cur);
+      if (!s) return cur; // parent not collected: leave as is
+      if (!hide(s)) return cur;
+      cur = s.parentSpanId;
+    }
+    return undefined;
+  };
+  return spans.filter((s) => !hide(s)).map((s) => {
+    const parentSpanId = keptParent(s.parentSpanId);
+    return parentSpanId === s.parentSpanId ? s : { ...s, parentSpanId };
+  });
+}
+
+/** Spans of the gRPC instrumentation (`grpc.<service>/<method>`): transport detail. */
+export const isRpcSpan = (s: SpanRecord): boolean => s.name.startsWith('grpc.');
