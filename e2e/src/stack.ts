@@ -70,10 +70,13 @@ export async function startStack(): Promise<Stack> {
       });
     // Reported to the test, and killed regardless so nothing outlives the suite.
     for (const pid of leftovers) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        /* gone */
+      // A container shim leads its container's process group: take the whole group.
+      for (const target of [-Number(pid), Number(pid)]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {
+          /* gone, or not a group leader */
+        }
       }
     }
     rmSync(rootDir, { recursive: true, force: true });
