@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from '@k8ts/api';
 import { createApiClient, type ApiClient } from '@k8ts/client';
-import { appBundle, freePort, type ManagedProcess, type NatsServerHandle, startNatsServer, startProcess, waitFor } from '@k8ts/testing';
+import { appBundle, freePort, type ApiServerHandle, type ManagedProcess, startApiServer, startProcess, waitFor } from '@k8ts/testing';
 import { startCollector, type Collector, type SpanRecord } from '@k8ts/trace';
 
 export const SERVICE_CIDR = '127.104.0.0/16';
@@ -42,7 +42,7 @@ export async function startStack(): Promise<Stack> {
   const spans: SpanRecord[] = [];
   const processes = new Map<string, ManagedProcess>();
   const rootDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
-  let nats: NatsServerHandle | undefined;
+  let control: ApiServerHandle | undefined;
   let collector: Collector | undefined;
   let client: ApiClient | undefined;
 
@@ -57,7 +57,7 @@ export async function startStack(): Promise<Stack> {
       c.close();
     }
     for (const p of [...processes.values()].reverse()) await p.stop();
-    await nats?.stop();
+    await control?.stop();
     await collector?.close();
     const leftovers = readdirSync('/proc')
       .filter((d) => /^\d+$/.test(d))
@@ -107,12 +107,9 @@ export async function startStack(): Promise<Stack> {
       return p;
     };
 
-    nats = await startNatsServer();
-    const grpcPort = await freePort();
-    const httpPort = await freePort();
-    await run('apiserver', 'apiserver', ['--nats-url', nats.url, '--grpc-port', String(grpcPort), '--secure-port', String(httpPort), '--service-cluster-ip-range', SERVICE_CIDR], readyURL(`http://127.0.0.1:${httpPort}/readyz`));
-    const api = ['--api-address', `127.0.0.1:${grpcPort}`, '--nats-url', nats.url];
-    client = createApiClient({ address: `127.0.0.1:${grpcPort}` });
+    control = await startApiServer({ serviceCIDR: SERVICE_CIDR, env, logLevel, readyTimeoutMs: 45_000 });
+    const api = ['--api-address', control.grpcAddress, '--nats-url', control.nats.url];
+    client = createApiClient({ address: control.grpcAddress });
 
     const schedPort = await freePort();
     await run('scheduler', 'scheduler', [...api, '--port', String(schedPort)], readyURL(`http://127.0.0.1:${schedPort}/readyz`));
@@ -179,7 +176,7 @@ export async function startStack(): Promise<Stack> {
       timeoutMs: 30_000,
       desc: 'both nodes Ready',
     });
-    return { client: c, apiURL: `http://127.0.0.1:${httpPort}`, kubeProxyMetricsURL: `http://127.0.0.1:${proxyMetrics}/metrics`, spans, processes, stop: stopAll };
+    return { client: c, apiURL: control.restURL, kubeProxyMetricsURL: `http://127.0.0.1:${proxyMetrics}/metrics`, spans, processes, stop: stopAll };
   } catch (err) {
     await stopAll().catch(() => undefined);
     throw err;

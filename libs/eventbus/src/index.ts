@@ -3,3 +3,4 @@ export * from './subjects';
 export * from './event-headers';
 export * from './trace-context';
 export * from './jetstream-watch';
+export { connectWithRetry, type ConnectWithRetryOptions } from './connect';

@@ -7,3 +7,4 @@ export * from './fake-clock';
 export * from './builders';
 export * from './app-bundle';
 export * from './kubectl';
+export * from './apiserver-process';

@@ -13,7 +13,8 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createApiClient, EventRecorder, LeaderElector, SharedInformerFactory, type ApiClient } from '@k8ts/client';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectWithRetry } from '@k8ts/eventbus';
 import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { ControllerManagerConfig } from '../config';
@@ -31,17 +32,8 @@ export interface ControllerManagerOptions {
   clock?: Clock;
 }
 
-async function connectNats(url: string, logger: Logger, deadlineMs: number, signal: AbortSignal): Promise<NatsConnection> {
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await connect({ servers: url.split(','), name: 'kube-controller-manager', maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 2000 });
-    } catch (err) {
-      if (signal.aborted || Date.now() - started > deadlineMs) throw err;
-      logger.warn({ err: errorText(err), attempt, url }, 'waiting for NATS');
-      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
-    }
-  }
+function connectNats(url: string, logger: Logger, deadlineMs: number, signal: AbortSignal): Promise<NatsConnection> {
+  return connectWithRetry(url, { name: 'kube-controller-manager', deadlineMs, signal, onRetry: (info) => logger.warn(info, 'waiting for NATS') });
 }
 
 export class KubeControllerManager {

@@ -3,7 +3,7 @@
 // plan) and controller-manager processes. Ports are free loopback ports.
 // Test-only: never import from production code.
 import { createApiClient, type ApiClient } from '@k8ts/client';
-import { appBundle, freePort, type ManagedProcess, type NatsServerHandle, startNatsServer, startProcess } from '@k8ts/testing';
+import { appBundle, freePort, type ManagedProcess, type NatsServerHandle, startProcess, startApiServer } from '@k8ts/testing';
 
 export const SERVICE_CIDR = '127.103.0.0/16';
 
@@ -16,38 +16,18 @@ export interface ControlPlane {
 }
 
 export async function startControlPlane(): Promise<ControlPlane> {
-  const nats = await startNatsServer();
-  try {
-    const bundle = await appBundle('apiserver');
-    const grpcPort = await freePort();
-    const httpPort = await freePort();
-    const apiserver = await startProcess(
-      process.execPath,
-      [bundle, '--nats-url', nats.url, '--grpc-port', String(grpcPort), '--secure-port', String(httpPort), '--service-cluster-ip-range', SERVICE_CIDR, '--log-level', 'warn'],
-      {
-        name: 'apiserver',
-        env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
-        readyCheck: async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).ok,
-        readyTimeoutMs: 30_000,
-      },
-    );
-    const grpcAddress = `127.0.0.1:${grpcPort}`;
-    const client = createApiClient({ address: grpcAddress, deadlineMs: 10_000 });
-    return {
-      nats,
-      apiserver,
-      client,
-      grpcAddress,
-      async stop() {
-        client.close();
-        await apiserver.stop();
-        await nats.stop();
-      },
-    };
-  } catch (err) {
-    await nats.stop();
-    throw err;
-  }
+  const cp = await startApiServer({ serviceCIDR: SERVICE_CIDR });
+  const client = createApiClient({ address: cp.grpcAddress, deadlineMs: 10_000 });
+  return {
+    nats: cp.nats,
+    apiserver: cp.apiserver,
+    client,
+    grpcAddress: cp.grpcAddress,
+    async stop() {
+      client.close();
+      await cp.stop();
+    },
+  };
 }
 
 export interface ControllerManagerProcess {

@@ -15,7 +15,8 @@ import {
   type KubeObject,
   type SharedInformer,
 } from '@k8ts/client';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectWithRetry } from '@k8ts/eventbus';
 import pino, { type Logger } from 'pino';
 import type { DnsConfig } from '../config';
 import { KUBE_DNS_NAMESPACE, type KubeDnsSpec } from '../registration/kube-dns';
@@ -29,17 +30,8 @@ export interface DnsManagerOptions {
   logger?: Logger;
 }
 
-async function connectNats(url: string, logger: Logger, deadlineMs: number, signal: AbortSignal): Promise<NatsConnection> {
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await connect({ servers: url.split(','), name: 'dns', maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 2000 });
-    } catch (err) {
-      if (signal.aborted || Date.now() - started > deadlineMs) throw err;
-      logger.warn({ err: (err as Error).message, attempt, url }, 'waiting for NATS');
-      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
-    }
-  }
+function connectNats(url: string, logger: Logger, deadlineMs: number, signal: AbortSignal): Promise<NatsConnection> {
+  return connectWithRetry(url, { name: 'dns', deadlineMs, signal, onRetry: (info) => logger.warn(info, 'waiting for NATS') });
 }
 
 export class DnsManager {

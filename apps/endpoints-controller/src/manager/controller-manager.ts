@@ -21,7 +21,8 @@ import {
   type KubeObject,
   type SharedInformer,
 } from '@k8ts/client';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectWithRetry } from '@k8ts/eventbus';
 import pino, { type Logger } from 'pino';
 import type { EndpointsControllerConfig } from '../config';
 import { EndpointsController, type EndpointsControllerOptions } from '../controller/endpoints-controller';
@@ -71,17 +72,8 @@ function unwrap<T>(obj: T | DeletedFinalStateUnknown<T>): T {
   return isDeletedFinalStateUnknown(obj) ? obj.obj : obj;
 }
 
-async function connectNats(url: string, logger: Logger, deadlineMs: number, signal: AbortSignal): Promise<NatsConnection> {
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await connect({ servers: url.split(','), name: 'endpoints-controller', maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 2000 });
-    } catch (err) {
-      if (signal.aborted || Date.now() - started > deadlineMs) throw err;
-      logger.warn({ err: (err as Error).message, attempt, url }, 'waiting for NATS');
-      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
-    }
-  }
+function connectNats(url: string, logger: Logger, deadlineMs: number, signal: AbortSignal): Promise<NatsConnection> {
+  return connectWithRetry(url, { name: 'endpoints-controller', deadlineMs, signal, onRetry: (info) => logger.warn(info, 'waiting for NATS') });
 }
 
 export class EndpointsControllerManager {

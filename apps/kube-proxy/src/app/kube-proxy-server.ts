@@ -4,7 +4,8 @@
 import { isNotFound } from '@k8ts/apimachinery';
 import type { EndpointSlice, Service } from '@k8ts/api';
 import { createApiClient, isDeletedFinalStateUnknown, SharedInformerFactory, type ApiClient, type DeletedFinalStateUnknown } from '@k8ts/client';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectWithRetry } from '@k8ts/eventbus';
 import pino, { type Logger } from 'pino';
 import type { KubeProxyConfig } from '../config';
 import { Proxier } from '../proxy/proxier';
@@ -18,17 +19,8 @@ function unwrap<T>(obj: T | DeletedFinalStateUnknown<T>): T {
   return isDeletedFinalStateUnknown(obj) ? obj.obj : obj;
 }
 
-async function connectNats(url: string, logger: Logger, deadlineMs: number, signal: AbortSignal): Promise<NatsConnection> {
-  const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await connect({ servers: url.split(','), name: 'kube-proxy', maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 2000 });
-    } catch (err) {
-      if (signal.aborted || Date.now() - started > deadlineMs) throw err;
-      logger.warn({ err: (err as Error).message, attempt, url }, 'waiting for NATS');
-      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
-    }
-  }
+function connectNats(url: string, logger: Logger, deadlineMs: number, signal: AbortSignal): Promise<NatsConnection> {
+  return connectWithRetry(url, { name: 'kube-proxy', deadlineMs, signal, onRetry: (info) => logger.warn(info, 'waiting for NATS') });
 }
 
 export class KubeProxyServer {

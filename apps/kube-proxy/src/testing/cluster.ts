@@ -6,7 +6,7 @@
 // Test-only: never import from production code.
 import type { EndpointSlice, Service } from '@k8ts/api';
 import { createApiClient, type ApiClient } from '@k8ts/client';
-import { appBundle, freePort, startNatsServer, startProcess, waitFor, type ManagedProcess, type NatsServerHandle } from '@k8ts/testing';
+import { appBundle, freePort, startProcess, waitFor, type ManagedProcess, type NatsServerHandle, startApiServer } from '@k8ts/testing';
 import { request } from 'node:http';
 
 export const NODE_IPS = ['127.10.0.20', '127.10.0.21'];
@@ -80,34 +80,25 @@ export async function startKubeProxy(grpcAddress: string, natsUrl: string, extra
 }
 
 export async function startProxyCluster(opts: ProxyClusterOptions = {}): Promise<ProxyCluster> {
-  const nats = await startNatsServer();
-  const stops: (() => Promise<unknown>)[] = [() => nats.stop()];
+  const cp = await startApiServer({ serviceCIDR: opts.serviceCIDR ?? SERVICE_CIDR });
+  const client = createApiClient({ address: cp.grpcAddress, deadlineMs: 10_000 });
   try {
-    const grpcPort = await freePort();
-    const httpPort = await freePort();
-    const apiserver = await startProcess(
-      process.execPath,
-      [await appBundle('apiserver'), '--nats-url', nats.url, '--grpc-port', String(grpcPort), '--secure-port', String(httpPort), '--service-cluster-ip-range', opts.serviceCIDR ?? SERVICE_CIDR, '--log-level', 'warn'],
-      { name: 'apiserver', env: { ...process.env, OTEL_SDK_DISABLED: 'true' }, readyCheck: async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).ok, readyTimeoutMs: 30_000 },
-    );
-    stops.unshift(() => apiserver.stop());
-    const grpcAddress = `127.0.0.1:${grpcPort}`;
-    const client = createApiClient({ address: grpcAddress, deadlineMs: 10_000 });
-    const proxy = (opts.withProxy ?? true) ? await startKubeProxy(grpcAddress, nats.url) : (undefined as unknown as KubeProxyProcess);
+    const proxy = (opts.withProxy ?? true) ? await startKubeProxy(cp.grpcAddress, cp.nats.url) : (undefined as unknown as KubeProxyProcess);
     return {
-      nats,
-      apiserver,
+      nats: cp.nats,
+      apiserver: cp.apiserver,
       client,
-      grpcAddress,
+      grpcAddress: cp.grpcAddress,
       proxy,
       async stop() {
         client.close();
         await proxy?.proc.stop();
-        for (const s of stops) await s();
+        await cp.stop();
       },
     };
   } catch (err) {
-    for (const s of stops) await s().catch(() => undefined);
+    client.close();
+    await cp.stop().catch(() => undefined);
     throw err;
   }
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from '@k8ts/api';
 import { createApiClient, type ApiClient } from '@k8ts/client';
-import { appBundle, freePort, type ManagedProcess, type NatsServerHandle, startNatsServer, startProcess, waitFor } from '@k8ts/testing';
+import { appBundle, freePort, type ManagedProcess, startApiServer, startProcess, waitFor } from '@k8ts/testing';
 
 export interface KubeletFixture {
   node: string;
@@ -25,23 +25,16 @@ export interface KubeletFixture {
 export async function startKubeletFixture(nodeNumber: number): Promise<KubeletFixture> {
   const node = `node-${nodeNumber}`;
   const nodeIP = `127.10.0.${nodeNumber}`;
-  const nats: NatsServerHandle = await startNatsServer();
-  const grpcPort = await freePort();
-  const httpPort = await freePort();
-  const apiserver = await startProcess(process.execPath, [await appBundle('apiserver'), '--nats-url', nats.url, '--grpc-port', String(grpcPort), '--secure-port', String(httpPort), '--log-level', 'warn'], {
-    name: 'apiserver',
-    env: { ...process.env, OTEL_SDK_DISABLED: 'true' },
-    readyCheck: async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).ok,
-    readyTimeoutMs: 20_000,
-  });
-  const client = createApiClient({ address: `127.0.0.1:${grpcPort}` });
+  const control = await startApiServer();
+  const nats = control.nats;
+  const client = createApiClient({ address: control.grpcAddress });
   const rootDir = mkdtempSync(join(tmpdir(), `k8ts-kubelet-${node}-`));
   const kubeletPort = await freePort();
   const healthzPort = await freePort();
   const args = [
     await appBundle('kubelet'),
     '--node-name', node,
-    '--api-address', `127.0.0.1:${grpcPort}`,
+    '--api-address', control.grpcAddress,
     '--nats-url', nats.url,
     '--root-dir', rootDir,
     '--port', String(kubeletPort),
@@ -76,8 +69,7 @@ export async function startKubeletFixture(nodeNumber: number): Promise<KubeletFi
       await waitFor(async () => (await client.pods.list({})).items.length === 0, { timeoutMs: 30_000, desc: 'pods torn down' }).catch(() => undefined);
       client.close();
       await fx.kubelet.stop();
-      await apiserver.stop();
-      await nats.stop();
+      await control.stop();
       // No container process (shims run `node <rootDir>/.../shim.js`) may outlive the test.
       const leftovers = readdirSync('/proc')
         .filter((d) => /^\d+$/.test(d))
