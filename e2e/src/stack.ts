@@ -30,6 +30,10 @@ export interface Stack {
   /** Spans received so far from every component and echo pod. */
   spans: SpanRecord[];
   processes: Map<string, ManagedProcess>;
+  /** Kills a node's kubelet with SIGKILL (its pods keep running, as on a real node that lost its agent). */
+  killKubelet(node: string): Promise<void>;
+  /** Starts a node's kubelet again on the same state (it adopts its pods). */
+  startKubelet(node: string): Promise<void>;
   /** Deletes every pod, stops everything, returns leftover pod processes (should be none). */
   stop(): Promise<string[]>;
 }
@@ -117,17 +121,18 @@ export async function startStack(): Promise<Stack> {
     await run(
       'controller-manager',
       'controller-manager',
-      [...api, '--port', String(cmPort), '--load-balancer-ip-pool', LB_POOL, '--node-monitor-grace-period', '8', '--node-monitor-period', '1'],
+      [...api, '--port', String(cmPort), '--load-balancer-ip-pool', LB_POOL, '--node-monitor-grace-period', '8', '--node-monitor-period', '1', '--default-unreachable-toleration-seconds', '4', '--default-not-ready-toleration-seconds', '4'],
       readyURL(`http://127.0.0.1:${cmPort}/readyz`),
     );
     const epPort = await freePort();
     await run('endpoints-controller', 'endpoints-controller', [...api, '--port', String(epPort)], readyURL(`http://127.0.0.1:${epPort}/readyz`));
 
     const echoEntry = await appBundle('echo');
+    const kubelets = new Map<string, () => Promise<ManagedProcess>>();
     for (const n of NODES) {
       const kubeletPort = await freePort();
       const healthzPort = await freePort();
-      await run(
+      const launch = () => run(
         `kubelet/${n.name}`,
         'kubelet',
         [
@@ -145,6 +150,8 @@ export async function startStack(): Promise<Stack> {
         readyURL(`http://${n.ip}:${healthzPort}/healthz`),
         { K8TS_NODE_NAME: n.name },
       );
+      kubelets.set(n.name, launch);
+      await launch();
     }
 
     const dnsPort = await freePort(DNS_BIND);
@@ -176,7 +183,18 @@ export async function startStack(): Promise<Stack> {
       timeoutMs: 30_000,
       desc: 'both nodes Ready',
     });
-    return { client: c, apiURL: control.restURL, kubeProxyMetricsURL: `http://127.0.0.1:${proxyMetrics}/metrics`, spans, processes, stop: stopAll };
+    return { client: c, apiURL: control.restURL, kubeProxyMetricsURL: `http://127.0.0.1:${proxyMetrics}/metrics`, spans,
+      processes,
+      async killKubelet(node) {
+        await processes.get(`kubelet/${node}`)?.stop({ signal: 'SIGKILL' });
+      },
+      async startKubelet(node) {
+        const launch = kubelets.get(node);
+        if (!launch) throw new Error(`no kubelet ${node}`);
+        await launch();
+      },
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll().catch(() => undefined);
     throw err;
