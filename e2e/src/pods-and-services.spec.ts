@@ -147,6 +147,21 @@ describe('a Service and a matching Pod', () => {
     const addrs = await waitFor(() => resolver.resolve4(`web.${NS}.svc.cluster.local`).catch(() => undefined), { timeoutMs: 20_000, intervalMs: 250, desc: 'A record via kube-dns' });
     expect(addrs).toEqual([svc.spec?.clusterIP]);
     await expect(resolver.resolve4(`nope.${NS}.svc.cluster.local`)).rejects.toMatchObject({ code: 'ENOTFOUND' });
+
+    // SRV for the named port, PTR for the ClusterIP, CNAME for ExternalName, headless A per ready endpoint.
+    const srv = await resolver.resolveSrv(`_http._tcp.web.${NS}.svc.cluster.local`);
+    expect(srv).toEqual([expect.objectContaining({ name: `web.${NS}.svc.cluster.local`, port: 80 })]);
+    expect(await resolver.reverse(svc.spec?.clusterIP ?? '')).toEqual([`web.${NS}.svc.cluster.local`]);
+    await stack.client.services.create({ metadata: { name: 'ext', namespace: NS }, spec: { type: 'ExternalName', externalName: 'example.org' } });
+    await stack.client.services.create({
+      metadata: { name: 'web-headless', namespace: NS },
+      spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: intOrString('http') }] },
+    });
+    const cname = await waitFor(() => resolver.resolveCname(`ext.${NS}.svc.cluster.local`).catch(() => undefined), { timeoutMs: 10_000, intervalMs: 200, desc: 'CNAME via kube-dns' });
+    expect(cname).toEqual(['example.org']);
+    const podIP = (await stack.client.pods.get(NS, 'web-1')).status?.podIP;
+    const headless = await waitFor(() => resolver.resolve4(`web-headless.${NS}.svc.cluster.local`).catch(() => undefined), { timeoutMs: 15_000, intervalMs: 200, desc: 'headless A via kube-dns' });
+    expect(headless).toEqual([podIP]);
   });
 });
 
