@@ -9,12 +9,13 @@
 // Losing the lease (not through stop()) is fatal as upstream: onFatal is
 // called and main exits non-zero.
 import { setMaxListeners } from 'node:events';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createApiClient, EventRecorder, LeaderElector, SharedInformerFactory, type ApiClient } from '@k8ts/client';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectWithRetry } from '@k8ts/eventbus';
+import { closeHttpServer, listenHealthServer } from '@k8ts/cli';
 import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { ControllerManagerConfig } from '../config';
@@ -86,7 +87,14 @@ export class KubeControllerManager {
     const { config, logger } = this;
     const factories = this.opts.factories ?? controllerFactories;
     const names = selectControllers(config.controllers, Object.keys(factories));
-    this.server = await this.serve();
+    this.server = await listenHealthServer(this.config.bindAddress, this.config.port, {
+      healthz: () => {
+        const err = this.elector?.check(20_000);
+        return err ? `leaderElection: ${err.message}` : undefined;
+      },
+      readyz: () => (this.cachesSynced ? undefined : 'informers not synced'),
+      metrics: this.registry,
+    });
     logger.info({ address: `${config.bindAddress}:${this.port}` }, 'serving /healthz, /readyz and /metrics');
 
     this.client = createApiClient({ address: config.apiAddress, userAgent: 'kube-controller-manager' });
@@ -192,51 +200,9 @@ export class KubeControllerManager {
       await Promise.all([...this.recorders.values()].map((r) => withTimeout(r.flush(), 2000)));
       await this.nc?.close().catch(() => undefined);
       this.client?.close();
-      const server = this.server;
-      if (server) {
-        const closed = new Promise<void>((r) => server.close(() => r()));
-        server.closeAllConnections();
-        await closed;
-      }
+      await closeHttpServer(this.server);
     })();
     return this.stopped;
-  }
-
-  private serve(): Promise<Server> {
-    const server = createServer((req, res) => {
-      void this.handle(req.url ?? '/', res).catch((err) => {
-        res.statusCode = 500;
-        res.end(errorText(err));
-      });
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port, this.config.bindAddress, () => {
-        server.off('error', reject);
-        resolve(server);
-      });
-    });
-  }
-
-  private async handle(url: string, res: ServerResponse): Promise<void> {
-    const path = url.split('?')[0];
-    const text = (code: number, body: string) => {
-      res.statusCode = code;
-      res.setHeader('content-type', 'text/plain; charset=utf-8');
-      res.end(body);
-    };
-    if (path === '/healthz' || path === '/livez') {
-      const err = this.elector?.check(20_000);
-      return err ? text(500, `leaderElection: ${err.message}\n`) : text(200, 'ok');
-    }
-    if (path === '/readyz') return this.cachesSynced ? text(200, 'ok') : text(503, 'informers not synced\n');
-    if (path === '/metrics') {
-      const body = await this.registry.metrics();
-      res.setHeader('content-type', this.registry.contentType);
-      res.end(body);
-      return;
-    }
-    text(404, 'not found\n');
   }
 }
 

@@ -2,7 +2,7 @@
 // ClusterView, the UDP/TCP DNS server, the kube-dns registration, and a
 // health and metrics server (/healthz, /readyz once the caches synced,
 // /metrics). Queries that arrive before the caches synced get SERVFAIL.
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Endpoints, Service } from '@k8ts/api';
 import {
@@ -17,6 +17,7 @@ import {
 } from '@k8ts/client';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectWithRetry } from '@k8ts/eventbus';
+import { closeHttpServer, listenHealthServer } from '@k8ts/cli';
 import pino, { type Logger } from 'pino';
 import type { DnsConfig } from '../config';
 import { KUBE_DNS_NAMESPACE, type KubeDnsSpec } from '../registration/kube-dns';
@@ -72,7 +73,12 @@ export class DnsManager {
 
   async start(): Promise<void> {
     const { config, logger } = this;
-    this.http = await this.serveHealth();
+    this.http = await listenHealthServer(this.config.healthHost, this.config.healthPort, {
+      healthPaths: ['/healthz', '/livez', '/health'],
+      readyPaths: ['/readyz', '/ready'],
+      readyz: () => (this.synced && this.informers.every((i) => i.hasSynced()) ? undefined : 'informers not synced'),
+      metrics: this.metrics.registry,
+    });
     logger.info({ address: `${config.healthHost}:${this.healthPort}` }, 'serving /healthz, /readyz and /metrics');
 
     this.client = createApiClient({ address: config.apiAddress, userAgent: 'dns' });
@@ -154,50 +160,8 @@ export class DnsManager {
       await this.endpointsInformer?.stop();
       await this.nc?.close().catch(() => undefined);
       this.client?.close();
-      const http = this.http;
-      if (http) {
-        const closed = new Promise<void>((r) => http.close(() => r()));
-        http.closeAllConnections();
-        await closed;
-      }
+      await closeHttpServer(this.http);
     })();
     return this.stopped;
-  }
-
-  private serveHealth(): Promise<Server> {
-    const server = createServer((req, res) => {
-      void this.handleHttp(req.url ?? '/', res).catch((err: unknown) => {
-        res.statusCode = 500;
-        res.end(err instanceof Error ? err.message : String(err));
-      });
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.healthPort, this.config.healthHost, () => {
-        server.off('error', reject);
-        resolve(server);
-      });
-    });
-  }
-
-  private async handleHttp(url: string, res: ServerResponse): Promise<void> {
-    const path = url.split('?')[0];
-    const text = (code: number, body: string) => {
-      res.statusCode = code;
-      res.setHeader('content-type', 'text/plain; charset=utf-8');
-      res.end(body);
-    };
-    if (path === '/healthz' || path === '/livez' || path === '/health') return text(200, 'ok');
-    if (path === '/readyz' || path === '/ready') {
-      const ok = this.synced && this.informers.every((i) => i.hasSynced());
-      return ok ? text(200, 'ok') : text(503, 'informers not synced\n');
-    }
-    if (path === '/metrics') {
-      const body = await this.metrics.registry.metrics();
-      res.setHeader('content-type', this.metrics.registry.contentType);
-      res.end(body);
-      return;
-    }
-    text(404, 'not found\n');
   }
 }

@@ -8,7 +8,7 @@
 //
 // Losing the lease (not through stop()) ends the process, as upstream does:
 // the workers stop and onFatal is called (main exits non-zero).
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Endpoints, EndpointSlice, Pod, Service } from '@k8ts/api';
 import {
@@ -23,6 +23,7 @@ import {
 } from '@k8ts/client';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectWithRetry } from '@k8ts/eventbus';
+import { closeHttpServer, listenHealthServer } from '@k8ts/cli';
 import pino, { type Logger } from 'pino';
 import type { EndpointsControllerConfig } from '../config';
 import { EndpointsController, type EndpointsControllerOptions } from '../controller/endpoints-controller';
@@ -118,7 +119,14 @@ export class EndpointsControllerManager {
    */
   async start(): Promise<void> {
     const { config, logger } = this;
-    this.server = await this.serve();
+    this.server = await listenHealthServer(config.bindAddress, config.port, {
+      healthz: () => {
+        const err = this.elector?.check(20_000);
+        return err ? `leaderElection: ${err.message}` : undefined;
+      },
+      readyz: () => (this.synced() ? undefined : 'informers not synced'),
+      metrics: this.metrics.registry,
+    });
     logger.info({ address: `${config.bindAddress}:${this.port}` }, 'serving /healthz, /readyz and /metrics');
 
     this.client = createApiClient({ address: config.apiAddress, userAgent: 'endpoints-controller' });
@@ -265,51 +273,9 @@ export class EndpointsControllerManager {
       await this.factory?.stop();
       await this.nc?.close().catch(() => undefined);
       this.client?.close();
-      const server = this.server;
-      if (server) {
-        const closed = new Promise<void>((r) => server.close(() => r()));
-        server.closeAllConnections();
-        await closed;
-      }
+      await closeHttpServer(this.server);
     })();
     return this.stopped;
-  }
-
-  private serve(): Promise<Server> {
-    const server = createServer((req, res) => {
-      void this.handle(req.url ?? '/', res).catch((err) => {
-        res.statusCode = 500;
-        res.end(errText(err));
-      });
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port, this.config.bindAddress, () => {
-        server.off('error', reject);
-        resolve(server);
-      });
-    });
-  }
-
-  private async handle(url: string, res: ServerResponse): Promise<void> {
-    const path = url.split('?')[0];
-    const text = (code: number, body: string) => {
-      res.statusCode = code;
-      res.setHeader('content-type', 'text/plain; charset=utf-8');
-      res.end(body);
-    };
-    if (path === '/healthz' || path === '/livez') {
-      const err = this.elector?.check(20_000);
-      return err ? text(500, `leaderElection: ${err.message}\n`) : text(200, 'ok');
-    }
-    if (path === '/readyz') return this.synced() ? text(200, 'ok') : text(503, 'informers not synced\n');
-    if (path === '/metrics') {
-      const body = await this.metrics.registry.metrics();
-      res.setHeader('content-type', this.metrics.registry.contentType);
-      res.end(body);
-      return;
-    }
-    text(404, 'not found\n');
   }
 }
 
